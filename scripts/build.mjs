@@ -1,0 +1,22 @@
+// One esbuild script builds every target: the CLI now, the extension host and webviews as they exist.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+const targets = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20',
+    banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/vscode/extension.ts')) {
+  targets.push({ entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node',
+    format: 'cjs', target: 'node20', external: ['vscode'] });
+}
+for (const name of ['inspector', 'simulator']) {
+  if (existsSync(`webview/${name}/main.ts`)) {
+    targets.push({ entryPoints: [`webview/${name}/main.ts`], outfile: `dist/webview/${name}.js`, platform: 'browser',
+      format: 'esm', target: 'es2022' });
+  }
+}
+await Promise.all(targets.map((t) => build({ ...common, ...t })));

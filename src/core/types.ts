@@ -1,0 +1,110 @@
+// Shapes shared by decoding, verification, the CLI and the extension.
+import type { Check, Warning } from './findings.ts';
+import type { KeyProvider } from './keys/types.ts';
+
+export type TokenKind = 'cognito-id' | 'cognito-access' | 'alb-data' | 'jwt' | 'jwe' | 'invalid';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** Where verification keys come from. Without one, a key source is derived when the rules allow it. */
+export type KeySource =
+  | { type: 'jwks-url'; url: string }
+  | { type: 'jwks'; jwks: unknown; label: string }
+  | { type: 'pem'; pem: string; label: string }
+  | { type: 'secret'; secret: Uint8Array; label: string }
+  | { type: 'alb'; baseUrl?: string };
+
+/** What the user expects of the token. Everything optional: unset expectations are skipped or warned. */
+export interface VerifyOptions {
+  /** Current time, epoch seconds. Injected, never read from the clock inside the core. */
+  now: number;
+  clockSkewSeconds?: number;
+  keySource?: KeySource;
+  issuer?: string;
+  /** Accepted audiences (ID token `aud`), any one matching. */
+  audience?: string[];
+  /** Expected app client: `aud` for ID tokens, `client_id` for access tokens, `client` for ALB blobs. */
+  clientId?: string;
+  tokenUse?: 'id' | 'access';
+  /** Any one of these must be in `scope` (or `scp`). */
+  requiredScopes?: string[];
+  /** Expected ALB ARN for the `signer` header of `x-amzn-oidc-data`. */
+  albArn?: string;
+  /** Overrides the algorithm allowlist for this token kind (e.g. an authorizer that allows only RS256). */
+  algorithms?: string[];
+  /** Fetch keys at all? false = use only what the provider has cached (hover, untrusted workspaces). */
+  allowNetwork?: boolean;
+  /** Bypass the key cache and cooldown for this verification ("Reload keys"). */
+  reloadKeys?: boolean;
+}
+
+/** Injected dependencies: network lives behind the key provider. */
+export interface VerifyDeps {
+  keys: KeyProvider;
+}
+
+/** A time claim rendered for people. */
+export interface TimeInfo {
+  epoch: number;
+  iso: string;
+  /** e.g. "in 59 minutes", "3 hours ago". */
+  relative: string;
+}
+
+/** One header or payload entry with its meaning, for tables in every surface. */
+export interface ClaimInfo {
+  location: 'header' | 'payload';
+  name: string;
+  value: JsonValue;
+  meaning: string | undefined;
+  time: TimeInfo | undefined;
+}
+
+/** A decoded compact token. `rawHeader`/`rawPayload` keep the exact JSON text (duplicate keys stay visible). */
+export interface DecodedToken {
+  kind: TokenKind;
+  /** The compact text that was inspected, trimmed. */
+  text: string;
+  header: JsonObject | null;
+  payload: JsonObject | null;
+  rawHeader: string | undefined;
+  rawPayload: string | undefined;
+  /** Bytes the signature covers: the first two segments as written (padding included). */
+  signingInput: string;
+  signature: Uint8Array;
+  /** Segments carried `=` padding (ALB style). */
+  padded: boolean;
+}
+
+/** Everything known about one token: the result of inspect. */
+export interface TokenReport {
+  kind: TokenKind;
+  header: JsonObject | null;
+  payload: JsonObject | null;
+  rawHeader: string | undefined;
+  rawPayload: string | undefined;
+  claims: ClaimInfo[];
+  lifetimeSeconds: number | undefined;
+  checks: Check[];
+  warnings: Warning[];
+  valid: boolean;
+  /** The token as it may appear in logs: header.payload.<redacted>. */
+  redacted: string;
+}
+
+/** One token found in pasted input, with the HTTP header it came from when there was one. */
+export interface FoundToken {
+  token: string;
+  /** Lower-case HTTP header name (`authorization`, `x-amzn-oidc-data`...), or undefined for a bare token. */
+  header: string | undefined;
+  /** Text before the token inside the header value, e.g. "Bearer". */
+  scheme: string | undefined;
+}
+
+/** Result of reading what the user pasted. */
+export type ParsedInput =
+  | { ok: true; tokens: FoundToken[]; headerBlock: boolean; identity: string | undefined }
+  | { ok: false; message: string };
