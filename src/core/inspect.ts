@@ -1,5 +1,17 @@
 // Entry points of the core: read pasted input, decode, verify. Pure: no vscode, time and network injected.
-import type { JsonObject, ParsedInput, TokenReport, VerifyDeps, VerifyOptions } from './types.ts';
+import { claimMeaning, TIME_CLAIMS } from './claimMeanings.ts';
+import { decodeToken } from './decode.ts';
+import type { DecodeResult } from './decode.ts';
+import { check } from './findings.ts';
+import type { Check } from './findings.ts';
+import { parseInput } from './inputParse.ts';
+import { lintToken } from './lints.ts';
+import { redactToken } from './redact.ts';
+import { timeInfo } from './timeFormat.ts';
+import type { ClaimInfo, JsonObject, JsonValue, TokenReport, VerifyDeps, VerifyOptions } from './types.ts';
+import { isValid, verifyDecoded } from './verify.ts';
+
+export { parseInput };
 
 /** One inspected header of a pasted header block (or the single token). */
 export interface InspectedItem {
@@ -12,24 +24,95 @@ export type InspectOutcome =
   | { ok: true; headerBlock: boolean; items: InspectedItem[]; valid: boolean }
   | { ok: false; message: string };
 
-/** Find the token(s) in whatever the user pasted. Never guesses: malformed input is an error. */
-export function parseInput(_text: string): ParsedInput {
-  throw new Error('not implemented yet');
-}
-
 /** Decode and verify one compact token. */
-export function inspectToken(_token: string, _options: VerifyOptions, _deps: VerifyDeps): Promise<TokenReport> {
-  throw new Error('not implemented yet');
+export async function inspectToken(token: string, options: VerifyOptions, deps: VerifyDeps): Promise<TokenReport> {
+  const decoded = decodeToken(token);
+  const { checks, warnings } = await verifyDecoded(decoded, options, deps);
+  return buildReport(decoded, checks, [...lintToken(decoded, options.now), ...warnings], options.now);
 }
 
-/** Decode without verifying (hover, tables): checks limited to format and time claims. */
-export function decodeReport(_token: string, _now: number): TokenReport {
-  throw new Error('not implemented yet');
+/** Decode without verifying (hover, tables): the format check only, signature not checked. */
+export function decodeReport(token: string, now: number): TokenReport {
+  const decoded = decodeToken(token);
+  const checks: Check[] = [decoded.format];
+  if (decoded.format.status !== 'fail') checks.push(check('signature', 'skip', 'not checked: decoded only'));
+  return buildReport(decoded, checks, lintToken(decoded, now), now);
 }
 
 /** parseInput + inspectToken for each token found; header blocks cross-check x-amzn-oidc-identity. */
-export function inspectInput(_text: string, _options: VerifyOptions, _deps: VerifyDeps): Promise<InspectOutcome> {
-  throw new Error('not implemented yet');
+export async function inspectInput(text: string, options: VerifyOptions, deps: VerifyDeps): Promise<InspectOutcome> {
+  const parsed = parseInput(text);
+  if (!parsed.ok) return parsed;
+  const items: InspectedItem[] = [];
+  for (const found of parsed.tokens) {
+    // The IdP access token an ALB forwards is not the ALB's own token: ALB expectations don't apply to it.
+    const itemOptions: VerifyOptions =
+      found.header === 'x-amzn-oidc-accesstoken' ? { ...options, albArn: undefined } : options;
+    const report = await inspectToken(found.token, itemOptions, deps);
+    if (found.header === 'x-amzn-oidc-data' && parsed.identity !== undefined) {
+      report.checks.push(identityCheck(parsed.identity, report.payload));
+      report.valid = isValid(report.checks);
+    }
+    items.push({ header: found.header, report });
+  }
+  return { ok: true, headerBlock: parsed.headerBlock, items, valid: items.every((item) => item.report.valid) };
 }
 
-export type { JsonObject };
+function identityCheck(identity: string, payload: JsonObject | null): Check {
+  const sub = payload?.['sub'];
+  return sub === identity
+    ? check('identity', 'pass', 'x-amzn-oidc-identity equals the data blob\'s sub', { actual: identity, expected: sub })
+    : check('identity', 'fail', 'x-amzn-oidc-identity differs from the data blob\'s sub', {
+        actual: identity.slice(0, 120),
+        expected: typeof sub === 'string' ? sub : JSON.stringify(sub ?? null),
+      });
+}
+
+function buildReport(decoded: DecodeResult, checks: Check[], warnings: TokenReport['warnings'], now: number): TokenReport {
+  const { token } = decoded;
+  const claims: ClaimInfo[] = [];
+  addClaims(claims, 'header', token.header, now);
+  addClaims(claims, 'payload', token.payload, now);
+  const exp = token.payload?.['exp'];
+  const iat = token.payload?.['iat'];
+  const lifetime =
+    typeof exp === 'number' && typeof iat === 'number' && Number.isFinite(exp - iat) ? exp - iat : undefined;
+  return {
+    kind: token.kind,
+    header: token.header,
+    payload: token.payload,
+    rawHeader: token.rawHeader,
+    rawPayload: token.rawPayload,
+    claims,
+    lifetimeSeconds: lifetime,
+    checks,
+    warnings: dedupe(warnings),
+    valid: isValid(checks),
+    redacted: redactToken(token.text),
+  };
+}
+
+function addClaims(out: ClaimInfo[], location: 'header' | 'payload', object: JsonObject | null, now: number): void {
+  if (!object) return;
+  for (const name of Object.keys(object)) {
+    const value = object[name] as JsonValue;
+    const isTime = (TIME_CLAIMS.has(name) || (location === 'header' && name === 'exp')) && typeof value === 'number';
+    out.push({
+      location,
+      name,
+      value,
+      meaning: claimMeaning(location, name),
+      time: isTime ? timeInfo(value, now) : undefined,
+    });
+  }
+}
+
+function dedupe(warnings: TokenReport['warnings']): TokenReport['warnings'] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.id}\u0000${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -31,6 +31,8 @@ export interface KeySet {
   fetchedAt: number | undefined;
   /** True when the last fetch failed and this is the last good copy. */
   stale: boolean;
+  /** Why the latest refetch failed, when `stale` is true (for the stale label). */
+  lastError?: KeyError;
 }
 
 /** Why keys could not be had, in plain words; `code` is stable for tests. */

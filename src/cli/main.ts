@@ -1,0 +1,108 @@
+// authdbg: the core's checks and simulator in a terminal and in CI.
+import { readFile } from 'node:fs/promises';
+import { createHttpGet } from '../core/keys/httpGet.ts';
+import { createKeyStore } from '../core/keys/keyStore.ts';
+import { MAX_INPUT_BYTES } from '../core/inputParse.ts';
+import { runInspect, INSPECT_USAGE } from './inspectCommand.ts';
+import { EXIT, UsageError } from './io.ts';
+import type { CliIo } from './io.ts';
+import { runRoutes } from './routesCommand.ts';
+import { runSimulate } from './simulateCommand.ts';
+
+const VERSION = '0.1.0';
+
+const USAGE = `authdbg ${VERSION}: debug Amazon Cognito, API Gateway and ALB authentication
+usage:
+  authdbg inspect [TOKEN|-] [options]             decode and verify a token or header block
+  authdbg simulate --config FILE --route "METHOD /path" [TOKEN|-] [options]
+                                                  what API Gateway or the ALB would decide
+  authdbg routes --config FILE [--json]           routes, authorizers and their requirements
+  authdbg help COMMAND                            options of a command
+exit status: 0 valid/allowed, 1 invalid/denied, 2 usage or input error
+
+${INSPECT_USAGE}`;
+
+/** Run the CLI with injected IO; returns the exit status. Never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect':
+        return await runInspect(rest, io);
+      case 'simulate':
+        return await runSimulate(rest, io);
+      case 'routes':
+        return await runRoutes(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+      case undefined:
+        if (rest[0] === 'inspect') return await runInspect(['--help'], io);
+        if (rest[0] === 'simulate') return await runSimulate(['--help'], io);
+        if (rest[0] === 'routes') return await runRoutes(['--help'], io);
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      case '--version':
+        io.stdout(`${VERSION}\n`);
+        return EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command.slice(0, 40)}" (try: authdbg help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) io.stderr(`authdbg: ${error.message}\n`);
+    else io.stderr(`authdbg: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT.usage;
+  }
+}
+
+/** The timeout option is needed before any command runs, to build the key store. */
+function timeoutFromArgv(argv: string[]): number {
+  const index = argv.findIndex((arg) => arg === '--timeout-ms' || arg.startsWith('--timeout-ms='));
+  if (index === -1) return 5000;
+  const arg = argv[index] ?? '';
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[index + 1] ?? '');
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1000 || value > 30000) {
+    throw new UsageError('--timeout-ms must be an integer between 1000 and 30000');
+  }
+  return value;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('no TOKEN given and standard input is a terminal (pipe a token, or pass it)');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_INPUT_BYTES) {
+      throw new UsageError(`standard input is larger than ${MAX_INPUT_BYTES / 1024} KiB; the limit is ${MAX_INPUT_BYTES / 1024} KiB`);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function run(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let timeoutMs: number;
+  try {
+    timeoutMs = timeoutFromArgv(argv);
+  } catch (error) {
+    process.stderr.write(`authdbg: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin,
+    readFile: (path) => readFile(path, 'utf8'),
+    nowMs: () => Date.now(),
+    keys: createKeyStore({ httpGet: createHttpGet(), now: () => Date.now(), timeoutMs }),
+    isTty: process.stdout.isTTY === true,
+  };
+  process.exitCode = await main(argv, io);
+}
+
+if (require.main === module) void run();

@@ -1,0 +1,30 @@
+// Strict base64url: the character set is checked before decoding because Buffer's decoder is lenient.
+import { isUtf8 } from 'node:buffer';
+
+const SEGMENT = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** Why a segment is not acceptable base64url, or undefined when it is. `=` padding must be canonical. */
+export function segmentProblem(segment: string): string | undefined {
+  if (!SEGMENT.test(segment)) return 'contains characters outside base64url (A-Z a-z 0-9 - _)';
+  const pad = segment.length - segment.replace(/=+$/, '').length;
+  const bare = segment.length - pad;
+  if (bare % 4 === 1) return 'has an impossible length for base64url';
+  if (pad > 0 && (segment.length % 4 !== 0 || pad !== (4 - (bare % 4)) % 4)) return 'has misplaced "=" padding';
+  return undefined;
+}
+
+/** Decode a validated segment to bytes. */
+export function decodeSegment(segment: string): Buffer {
+  return Buffer.from(segment, 'base64url');
+}
+
+/** Decode a validated segment to text, or undefined when the bytes are not valid UTF-8. */
+export function decodeSegmentText(segment: string): string | undefined {
+  const bytes = decodeSegment(segment);
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
+/** Encode bytes or text as unpadded base64url. */
+export function encodeSegment(data: Uint8Array | string): string {
+  return Buffer.from(data).toString('base64url');
+}

@@ -1,0 +1,179 @@
+// Structure of a compact token: segments, strict base64url, JSON objects, and what kind of token it is.
+import { decodeSegment, decodeSegmentText, segmentProblem } from './base64url.ts';
+import { check } from './findings.ts';
+import type { Check } from './findings.ts';
+import { MAX_TOKEN_BYTES } from './inputParse.ts';
+import { MAX_DEPTH, parseJsonObject } from './jsonText.ts';
+import type { DecodedToken, JsonObject, JsonValue, TokenKind } from './types.ts';
+
+/** A decoded token plus the `format` check that says whether its structure is acceptable. */
+export interface DecodeResult {
+  token: DecodedToken;
+  format: Check;
+  duplicateHeaderKeys: string[];
+  duplicatePayloadKeys: string[];
+  tooDeep: boolean;
+}
+
+const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
+
+/** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
+export function decodeToken(text: string): DecodeResult {
+  const trimmed = text.trim();
+  const empty: DecodedToken = {
+    kind: 'invalid',
+    text: trimmed,
+    header: null,
+    payload: null,
+    rawHeader: undefined,
+    rawPayload: undefined,
+    signingInput: '',
+    signature: new Uint8Array(0),
+    padded: false,
+  };
+  const invalid = (message: string): DecodeResult => ({
+    token: empty,
+    format: check('format', 'fail', message),
+    duplicateHeaderKeys: [],
+    duplicatePayloadKeys: [],
+    tooDeep: false,
+  });
+
+  if (trimmed === '') return invalid('empty input: no token to inspect');
+  if (trimmed.length > MAX_TOKEN_BYTES) {
+    return invalid(`token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`);
+  }
+  if (/\s/.test(trimmed)) return invalid('token contains whitespace inside it');
+  if (trimmed.startsWith('{')) return invalid('JSON-serialized JWS is not supported: paste the compact form');
+  const segments = trimmed.split('.');
+  if (segments.length === 5) return decodeJwe(trimmed, segments, empty);
+  if (segments.length !== 3) {
+    return invalid(`a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
+  }
+  for (const [index, segment] of segments.entries()) {
+    const problem = segmentProblem(segment);
+    if (problem) return invalid(`the ${SEGMENT_NAMES[index]} segment ${problem}`);
+  }
+  const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
+  if (headerSegment === '' || payloadSegment === '') return invalid('the header or payload segment is empty');
+
+  const header = decodeJsonSegment(headerSegment, 'header');
+  if (!header.ok) return invalid(header.message);
+  const payload = decodeJsonSegment(payloadSegment, 'payload');
+  if (!payload.ok) return invalid(payload.message);
+
+  const padded = segments.some((segment) => segment.endsWith('='));
+  const token: DecodedToken = {
+    kind: classify(header.value, payload.value),
+    text: trimmed,
+    header: header.value,
+    payload: payload.value,
+    rawHeader: header.raw,
+    rawPayload: payload.raw,
+    signingInput: `${headerSegment}.${payloadSegment}`,
+    signature: decodeSegment(signatureSegment),
+    padded,
+  };
+  const result: DecodeResult = {
+    token,
+    format: check('format', 'pass', padded ? 'three base64url segments (with "=" padding)' : 'three base64url segments'),
+    duplicateHeaderKeys: header.duplicates,
+    duplicatePayloadKeys: payload.duplicates,
+    tooDeep: header.tooDeep || payload.tooDeep,
+  };
+  const problem = structuralProblem(result);
+  if (problem) result.format = check('format', 'fail', problem);
+  return result;
+}
+
+type SegmentJson =
+  | { ok: true; value: JsonObject; raw: string; duplicates: string[]; tooDeep: boolean }
+  | { ok: false; message: string };
+
+function decodeJsonSegment(segment: string, name: 'header' | 'payload'): SegmentJson {
+  const raw = decodeSegmentText(segment);
+  if (raw === undefined) return { ok: false, message: `the ${name} is not valid UTF-8` };
+  const parsed = parseJsonObject(raw);
+  if (!parsed.ok) return { ok: false, message: `the ${name} ${parsed.message}` };
+  const { value, duplicateKeys, tooDeep } = parsed.parsed;
+  return { ok: true, value: tooDeep ? capDepth(value) : value, raw, duplicates: duplicateKeys, tooDeep };
+}
+
+/** Problems that make a well-formed token unacceptable whatever the keys say. */
+function structuralProblem(result: DecodeResult): string | undefined {
+  const header = result.token.header ?? {};
+  if (result.duplicateHeaderKeys.length > 0) {
+    return `the header repeats ${list(result.duplicateHeaderKeys)} (JSON.parse would silently keep the last; RFC 7515 §4 lets verifiers reject this)`;
+  }
+  if (result.duplicatePayloadKeys.length > 0) {
+    return `the payload repeats the claim ${list(result.duplicatePayloadKeys)} (which value a service reads depends on its parser)`;
+  }
+  if (Object.hasOwn(header, 'crit')) {
+    return `the header lists critical extensions (crit: ${short(header['crit'])}) that this verifier does not support`;
+  }
+  if (Object.hasOwn(header, 'b64')) return 'the header sets b64 (unencoded payload, RFC 7797): not supported';
+  if (result.tooDeep) return `the token nests JSON deeper than ${MAX_DEPTH} levels`;
+  return undefined;
+}
+
+function decodeJwe(text: string, segments: string[], empty: DecodedToken): DecodeResult {
+  let header: JsonObject | null = null;
+  let rawHeader: string | undefined;
+  const first = segments[0] ?? '';
+  if (!segmentProblem(first)) {
+    const decoded = decodeJsonSegment(first, 'header');
+    if (decoded.ok) {
+      header = decoded.value;
+      rawHeader = decoded.raw;
+    }
+  }
+  return {
+    token: { ...empty, kind: 'jwe', text, header, rawHeader },
+    format: check(
+      'format',
+      'fail',
+      'encrypted token (JWE, 5 segments), such as a Cognito refresh token: its contents cannot be inspected or verified',
+    ),
+    duplicateHeaderKeys: [],
+    duplicatePayloadKeys: [],
+    tooDeep: false,
+  };
+}
+
+/** Cognito ID/access by token_use; ALB by the signer header; anything else is a generic JWT. */
+export function classify(header: JsonObject, payload: JsonObject): TokenKind {
+  if (typeof header['signer'] === 'string' && header['signer'].includes(':elasticloadbalancing:')) return 'alb-data';
+  if (payload['token_use'] === 'id') return 'cognito-id';
+  if (payload['token_use'] === 'access') return 'cognito-access';
+  return 'jwt';
+}
+
+/** Replace structures deeper than MAX_DEPTH with a marker so nothing downstream recurses too far. */
+function capDepth(value: JsonObject): JsonObject {
+  return capValue(value, 1) as JsonObject;
+}
+
+function capValue(value: JsonValue, depth: number): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return `[nested deeper than ${MAX_DEPTH} levels: not shown]`;
+  if (Array.isArray(value)) return value.map((item) => capValue(item, depth + 1));
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(out, key, {
+      value: capValue(value[key] as JsonValue, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+function list(names: string[]): string {
+  return names.map((name) => JSON.stringify(name)).join(', ');
+}
+
+function short(value: JsonValue | undefined): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,170 @@
+// YAML/JSON template text -> plain values with intrinsic tags expanded and a line for every key.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { CollectionTag, Document, ScalarTag } from 'yaml';
+
+/** A parsed template: plain JS values plus where each map key / list item was written. */
+export interface ParsedTemplate {
+  root: unknown;
+  /** 1-based line of `key` inside `container` (or of the container itself without a key). */
+  lineOf(container: unknown, key?: string | number): number | undefined;
+  /** Syntax errors (the document may still be partly usable). */
+  errors: { message: string; line: number }[];
+}
+
+/** Short-form CloudFormation tags, each expanded to its long form (`!Ref X` -> `{Ref: X}`). */
+const INTRINSIC_TAGS = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Join',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'Transform',
+  'Length',
+  'ToJsonString',
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
+  'RefAll',
+  'ValueOf',
+  'ValueOfAll',
+] as const;
+
+// Identity resolvers: the tag stays on the node and the walker below expands it, keeping line numbers.
+const CUSTOM_TAGS: (ScalarTag | CollectionTag)[] = INTRINSIC_TAGS.flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+  { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+]) as (ScalarTag | CollectionTag)[];
+
+interface Positions {
+  start: number;
+  keys: Map<string | number, number>;
+}
+
+const MAX_DEPTH = 200;
+
+/** Parse YAML (CloudFormation short tags allowed) or JSON; never throws. */
+export function parseTemplate(text: string): ParsedTemplate {
+  const positions = new WeakMap<object, Positions>();
+  const lineCounter = new LineCounter();
+  const errors: { message: string; line: number }[] = [];
+  let root: unknown;
+  try {
+    const doc = parseDocument(text, {
+      lineCounter,
+      customTags: CUSTOM_TAGS,
+      uniqueKeys: false,
+      prettyErrors: false,
+      strict: false,
+    });
+    for (const err of doc.errors) {
+      const offset = err.pos[0];
+      errors.push({ message: firstLine(err.message), line: lineCounter.linePos(offset).line });
+    }
+    const lineAt = (offset: number | undefined): number =>
+      offset === undefined ? 0 : lineCounter.linePos(offset).line;
+    root = convert(doc, doc.contents, 0, positions, lineAt);
+  } catch (err) {
+    errors.push({ message: err instanceof Error ? firstLine(err.message) : String(err), line: 1 });
+    root = undefined;
+  }
+  return {
+    root,
+    errors,
+    lineOf(container, key) {
+      if (typeof container !== 'object' || container === null) return undefined;
+      const pos = positions.get(container);
+      if (!pos) return undefined;
+      if (key === undefined) return pos.start || undefined;
+      return pos.keys.get(key) || undefined;
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  // Defined, not assigned: a `__proto__` key in a template must stay plain data.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function convert(
+  doc: Document.Parsed,
+  node: unknown,
+  depth: number,
+  positions: WeakMap<object, Positions>,
+  lineAt: (offset: number | undefined) => number,
+): unknown {
+  if (depth > MAX_DEPTH || node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    const target: unknown = node.resolve(doc);
+    return target === undefined ? null : convert(doc, target, depth + 1, positions, lineAt);
+  }
+  let value: unknown;
+  const start = (node as { range?: [number, number, number] }).range?.[0];
+  if (isScalar(node)) {
+    value = node.value;
+  } else if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const keys = new Map<string | number, number>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key;
+      const keyValue = isScalar(keyNode) ? keyNode.value : convert(doc, keyNode, depth + 1, positions, lineAt);
+      const key = keyValue === null || keyValue === undefined ? '' : String(keyValue as string);
+      const child = convert(doc, pair.value, depth + 1, positions, lineAt);
+      if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
+        const merged = child as Record<string, unknown>;
+        for (const k of Object.keys(merged)) if (!(k in out)) setKey(out, k, merged[k]);
+        continue;
+      }
+      setKey(out, key, child);
+      const keyStart = (keyNode as { range?: [number, number, number] } | null)?.range?.[0];
+      keys.set(key, lineAt(keyStart ?? start));
+    }
+    positions.set(out, { start: lineAt(start), keys });
+    value = out;
+  } else if (isSeq(node)) {
+    const out: unknown[] = [];
+    const keys = new Map<string | number, number>();
+    node.items.forEach((item, index) => {
+      out.push(convert(doc, item, depth + 1, positions, lineAt));
+      const itemStart = (item as { range?: [number, number, number] } | null)?.range?.[0];
+      keys.set(index, lineAt(itemStart ?? start));
+    });
+    positions.set(out, { start: lineAt(start), keys });
+    value = out;
+  } else {
+    return null;
+  }
+  const tag = (node as { tag?: string }).tag;
+  return tag && tag.startsWith('!') && !tag.startsWith('!!')
+    ? expandTag(tag.slice(1), value, positions, lineAt(start))
+    : value;
+}
+
+function expandTag(name: string, value: unknown, positions: WeakMap<object, Positions>, line: number): unknown {
+  if (!(INTRINSIC_TAGS as readonly string[]).includes(name)) return value;
+  let expanded: Record<string, unknown>;
+  if (name === 'Ref' || name === 'Condition') expanded = { [name]: value };
+  else if (name === 'GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    expanded = { 'Fn::GetAtt': dot === -1 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+  } else expanded = { [`Fn::${name}`]: value };
+  positions.set(expanded, { start: line, keys: new Map([[Object.keys(expanded)[0] ?? '', line]]) });
+  return expanded;
+}

@@ -1,0 +1,103 @@
+// The RBAC rules a backend (or a Lambda authorizer) applies once the token is accepted.
+import type { RbacPolicy } from './model.ts';
+import type { TraceStep } from './result.ts';
+import { step } from './result.ts';
+
+/** Outcome of the RBAC rules: `missing` names the first unmet requirement. */
+export interface RbacOutcome {
+  ok: boolean;
+  /** e.g. `group admin or support`, `scope orders/write`, `claim custom:tenant = acme`. */
+  missing: string | undefined;
+  trace: TraceStep[];
+}
+
+/** `cognito:groups` as a list, whether a token array or a comma-joined string (REST claims, Lambda context). */
+export function groupsOf(claims: Record<string, unknown>): string[] {
+  const value = Object.hasOwn(claims, 'cognito:groups') ? claims['cognito:groups'] : undefined;
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return [];
+}
+
+/** Scopes from `scope` (space-separated) or `scp` (list or string). */
+export function scopesOf(claims: Record<string, unknown>, allowScp = true): string[] | undefined {
+  const scope = Object.hasOwn(claims, 'scope') ? claims.scope : undefined;
+  const scp = allowScp && Object.hasOwn(claims, 'scp') ? claims.scp : undefined;
+  const out: string[] = [];
+  let present = false;
+  for (const value of [scope, scp]) {
+    if (typeof value === 'string') {
+      present = true;
+      out.push(...value.split(/\s+/).filter((s) => s !== ''));
+    } else if (Array.isArray(value)) {
+      present = true;
+      out.push(...value.filter((v): v is string => typeof v === 'string'));
+    }
+  }
+  return present ? out : undefined;
+}
+
+function list(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ');
+}
+
+/** Apply groups (any), allGroups (all), scopes (any) and claims (exact or one of); every rule must hold. */
+export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<string, unknown>): RbacOutcome {
+  const trace: TraceStep[] = [];
+  if (!policy || Object.keys(policy).length === 0) {
+    return { ok: true, missing: undefined, trace: [step('rbac', 'skip', 'the route has no RBAC rules')] };
+  }
+  let missing: string | undefined;
+  const note = (ok: boolean, message: string, need: string): void => {
+    trace.push(step('rbac', ok ? 'pass' : 'fail', message));
+    if (!ok && missing === undefined) missing = need;
+  };
+  const groups = groupsOf(claims);
+  if (policy.groups && policy.groups.length > 0) {
+    const hit = policy.groups.find((g) => groups.includes(g));
+    note(
+      hit !== undefined,
+      hit !== undefined
+        ? `group ${JSON.stringify(hit)} is one of the required groups (${list(policy.groups)})`
+        : `missing group: needs one of ${list(policy.groups)} in cognito:groups (has ${groups.length ? list(groups) : 'none'})`,
+      `group ${policy.groups.join(' or ')}`,
+    );
+  }
+  if (policy.allGroups && policy.allGroups.length > 0) {
+    const absent = policy.allGroups.filter((g) => !groups.includes(g));
+    note(
+      absent.length === 0,
+      absent.length === 0
+        ? `all required groups present (${list(policy.allGroups)})`
+        : `missing group: needs all of ${list(policy.allGroups)}; absent ${list(absent)}`,
+      `group ${absent.join(' and ')}`,
+    );
+  }
+  if (policy.scopes && policy.scopes.length > 0) {
+    const scopes = scopesOf(claims) ?? [];
+    const hit = policy.scopes.find((s) => scopes.includes(s));
+    note(
+      hit !== undefined,
+      hit !== undefined
+        ? `scope ${JSON.stringify(hit)} is one of the required scopes`
+        : `missing scope: needs one of ${list(policy.scopes)} (token has ${scopes.length ? list(scopes) : 'none'})`,
+      `scope ${policy.scopes.join(' or ')}`,
+    );
+  }
+  for (const [name, expected] of Object.entries(policy.claims ?? {})) {
+    const allowed = Array.isArray(expected) ? expected : [expected];
+    const actual = Object.hasOwn(claims, name) ? claims[name] : undefined;
+    const text =
+      typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : undefined;
+    const ok = text !== undefined && allowed.includes(text);
+    const shown = actual === undefined ? 'absent' : Array.isArray(actual) ? 'a list (compared as a single value: no match)' : JSON.stringify(actual);
+    note(
+      ok,
+      ok
+        ? `claim ${name} = ${JSON.stringify(text)} is allowed`
+        : `missing claim: ${name} must be ${allowed.length > 1 ? `one of ${list(allowed)}` : JSON.stringify(allowed[0])} (is ${shown})`,
+      `claim ${name} = ${allowed.join(' | ')}`,
+    );
+  }
+  return { ok: missing === undefined, missing, trace };
+}

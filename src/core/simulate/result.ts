@@ -1,0 +1,96 @@
+// What a simulation returns: the response AWS would send, the step that decided, and a trace of every step.
+import type { JsonObject } from '../types.ts';
+import type { AuthorizerType, RouteAuthorizerType, SimConfig } from './model.ts';
+
+/** Status of one trace step; `info` explains, `warn` flags a trap or a documented disagreement. */
+export type TraceStatus = 'pass' | 'fail' | 'info' | 'warn' | 'skip';
+
+/** One line of the trace, in the order AWS (then the backend) would take the steps. */
+export interface TraceStep {
+  step: string;
+  status: TraceStatus;
+  message: string;
+}
+
+/** Which step decided the outcome; stable strings for tests, the CLI's JSON and the sidebar. */
+export type DecidedBy =
+  | 'request'
+  | 'route'
+  | 'config'
+  | 'identity-source'
+  | 'validation-regex'
+  | 'token'
+  | 'scope'
+  | 'policy'
+  | 'cache'
+  | 'iam'
+  | 'alb-session'
+  | 'backend-verification'
+  | 'rbac'
+  | 'authorizer';
+
+/** Claim edits for "what if": the decision is re-run on the edited claims, the signature check skipped. */
+export interface WhatIfEdits {
+  /** Claim name -> new value (JSON values are parsed: numbers, booleans, arrays; anything else stays a string). */
+  set?: Record<string, string>;
+  addGroups?: string[];
+  addScopes?: string[];
+}
+
+/** One simulated request. */
+export interface SimulationRequest {
+  config: SimConfig;
+  /** "GET /orders/1" (a query string is ignored for matching). */
+  route: string;
+  /** Anything inspect accepts: a bare token, `Bearer ...`, a header block. Absent = no identity source. */
+  token?: string;
+  /** Use this authorizer instead of the route's. */
+  authorizer?: string;
+  whatIf?: WhatIfEdits;
+  /** Lambda cache replay: the request that filled the authorizer cache before this one ("GET /orders/1"). */
+  cachedFrom?: string;
+}
+
+/** Injected clock: the core never reads the time itself. */
+export interface SimulationOptions {
+  /** Epoch seconds. */
+  now: number;
+}
+
+/** The route the request matched, with the path parameters AWS would extract. */
+export interface MatchedRouteInfo {
+  route: string;
+  method: string;
+  path: string;
+  api: string | undefined;
+  apiKind: 'rest' | 'http' | 'alb';
+  params: Record<string, string>;
+}
+
+/** The authorizer that ran (or that the route names). */
+export interface AuthorizerInfo {
+  name: string | null;
+  type: AuthorizerType | RouteAuthorizerType;
+}
+
+/** The simulator's answer: what the client gets and what the backend receives. */
+export interface SimulationResult {
+  decision: 'allow' | 'deny';
+  /** HTTP status the client sees; 200 stands for "forwarded to the integration". */
+  status: number;
+  /** Exact response body text AWS sends ("" when the request reaches the backend). */
+  body: string;
+  headers: Record<string, string>;
+  authorizer: AuthorizerInfo | null;
+  route: MatchedRouteInfo | null;
+  trace: TraceStep[];
+  /** What the backend receives (event fragment or headers); null when the request never reaches it. */
+  backendContext: JsonObject | null;
+  decidedBy: DecidedBy;
+  whatIf?: { edited: true; signatureSkipped: true; edits: string[] };
+}
+
+/** Shorthand for building trace lines. */
+export function step(name: string, status: TraceStatus, message: string): TraceStep {
+  return { step: name, status, message };
+}

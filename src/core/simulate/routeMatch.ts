@@ -1,0 +1,259 @@
+// Which route a request hits, as API Gateway (REST or HTTP API) or an ALB listener would choose it.
+import type { HttpReply } from './awsResponses.ts';
+import { noRoute } from './awsResponses.ts';
+import type { ApiKind, RouteConfig, SimConfig } from './model.ts';
+import type { TraceStep } from './result.ts';
+import { step } from './result.ts';
+
+/** HTTP verbs a request may carry (ANY and $default exist only on routes). */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+/** A request line the user typed: "GET /orders/1?x=1". */
+export type RequestLine = { ok: true; method: string; path: string } | { ok: false; message: string };
+
+/** Read "METHOD /path"; the query string and fragment are not part of route matching. */
+export function parseRequestLine(text: string): RequestLine {
+  const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(text);
+  if (!match) return { ok: false, message: `route must look like "GET /orders/1" (got ${JSON.stringify(text)})` };
+  const method = (match[1] ?? '').toUpperCase();
+  const target = match[2] ?? '';
+  if (!(HTTP_METHODS as readonly string[]).includes(method)) {
+    return { ok: false, message: `method must be one of ${HTTP_METHODS.join(', ')} (got ${JSON.stringify(match[1])})` };
+  }
+  if (!target.startsWith('/')) return { ok: false, message: `path must start with "/" (got ${JSON.stringify(target)})` };
+  const path = target.split(/[?#]/, 1)[0] ?? '/';
+  return { ok: true, method, path };
+}
+
+/** The outcome of matching: a route with its path parameters, or AWS's no-match response. */
+export type RouteMatch =
+  | { ok: true; route: RouteConfig; params: Record<string, string>; apiKind: ApiKind; trace: TraceStep[] }
+  | { ok: false; apiKind: ApiKind; reply: HttpReply; trace: TraceStep[] };
+
+/** Front door of a group of routes: explicit kind first, then what the authorizers imply. */
+export function apiKindOf(routes: readonly RouteConfig[], config: Pick<SimConfig, 'api' | 'authorizers'>): ApiKind {
+  const explicit = routes.find((r) => r.apiKind !== undefined)?.apiKind;
+  if (explicit) return explicit;
+  if (routes.some((r) => r.authorizerType === 'alb')) return 'alb';
+  if (config.api.kind) return config.api.kind;
+  if (routes.some((r) => r.authorizerType === 'jwt' || r.method === '$default')) return 'http';
+  return 'rest';
+}
+
+type SegmentRank = 3 | 2 | 1;
+
+function segmentsOf(path: string): string[] {
+  if (path === '/' || path === '') return [];
+  return path.replace(/^\//, '').split('/');
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Match an API Gateway path template; returns the parameters and a specificity rank per segment. */
+export function matchTemplate(
+  template: string,
+  path: string,
+): { params: Record<string, string>; ranks: SegmentRank[] } | undefined {
+  const tpl = segmentsOf(template);
+  const req = segmentsOf(path);
+  const params: Record<string, string> = {};
+  const ranks: SegmentRank[] = [];
+  for (let i = 0; i < tpl.length; i++) {
+    const t = tpl[i] ?? '';
+    const greedy = /^\{([^{}]+)\+\}$/.exec(t);
+    if (greedy) {
+      if (i !== tpl.length - 1) return undefined;
+      const rest = req.slice(i);
+      if (rest.length === 0 || rest.some((s) => s === '')) return undefined;
+      params[greedy[1] ?? 'proxy'] = rest.map(decodeSegment).join('/');
+      ranks.push(1);
+      return { params, ranks };
+    }
+    const r = req[i];
+    if (r === undefined || r === '') return undefined;
+    const param = /^\{([^{}+]+)\}$/.exec(t);
+    if (param) {
+      params[param[1] ?? ''] = decodeSegment(r);
+      ranks.push(2);
+    } else if (t === r) {
+      ranks.push(3);
+    } else {
+      return undefined;
+    }
+  }
+  if (req.length !== tpl.length) return undefined;
+  return { params, ranks };
+}
+
+/** Compare specificity: literal segments beat {param}, which beats {proxy+}, left to right. */
+function compareRanks(a: SegmentRank[], b: SegmentRank[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/** ALB path pattern: `*` any run of characters, `?` exactly one, case-sensitive, whole path. */
+export function matchAlbPattern(pattern: string, path: string): boolean {
+  let source = '^';
+  for (const ch of pattern) {
+    if (ch === '*') source += '[\\s\\S]*';
+    else if (ch === '?') source += '[\\s\\S]';
+    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`${source}$`).test(path);
+}
+
+function describeParams(params: Record<string, string>): string {
+  const entries = Object.entries(params);
+  if (entries.length === 0) return '';
+  return ` (path parameters: ${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
+}
+
+function matchAlb(routes: readonly RouteConfig[], method: string, path: string): RouteMatch {
+  const trace: TraceStep[] = [];
+  for (const route of routes) {
+    const methodOk = route.method === 'ANY' || route.method === method;
+    if (methodOk && matchAlbPattern(route.path, path)) {
+      trace.push(
+        step('route', 'pass', `ALB rule "${route.route}" matched ${method} ${path} (rules are evaluated in priority order)`),
+      );
+      return { ok: true, route, params: {}, apiKind: 'alb', trace };
+    }
+  }
+  trace.push(
+    step('route', 'fail', `no ALB rule matches ${method} ${path}; a real listener always has a default action (/*)`),
+  );
+  return { ok: false, apiKind: 'alb', reply: noRoute('alb'), trace };
+}
+
+function matchHttpApi(routes: readonly RouteConfig[], method: string, path: string): RouteMatch {
+  const trace: TraceStep[] = [];
+  let best: { route: RouteConfig; params: Record<string, string>; ranks: SegmentRank[] } | undefined;
+  for (const route of routes) {
+    if (route.method === '$default') continue;
+    if (route.method !== 'ANY' && route.method !== method) continue;
+    const m = matchTemplate(route.path, path);
+    if (!m) continue;
+    if (!best) {
+      best = { route, ...m };
+      continue;
+    }
+    const cmp = compareRanks(m.ranks, best.ranks);
+    if (cmp > 0 || (cmp === 0 && best.route.method === 'ANY' && route.method !== 'ANY')) best = { route, ...m };
+  }
+  if (best) {
+    trace.push(step('route', 'pass', `matched "${best.route.route}"${describeParams(best.params)}`));
+    if (best.route.method === 'ANY') {
+      trace.push(step('route', 'info', `no ${method} route on this path is more specific, so the ANY route is used`));
+    }
+    return { ok: true, route: best.route, params: best.params, apiKind: 'http', trace };
+  }
+  const fallback = routes.find((r) => r.method === '$default');
+  if (fallback) {
+    trace.push(step('route', 'pass', `no route matches ${method} ${path}; the $default route catches it`));
+    return { ok: true, route: fallback, params: {}, apiKind: 'http', trace };
+  }
+  trace.push(step('route', 'fail', `no route matches ${method} ${path} and there is no $default route: HTTP API 404`));
+  return { ok: false, apiKind: 'http', reply: noRoute('http'), trace };
+}
+
+function matchRestApi(routes: readonly RouteConfig[], method: string, path: string): RouteMatch {
+  const trace: TraceStep[] = [];
+  let best: { path: string; params: Record<string, string>; ranks: SegmentRank[] } | undefined;
+  for (const route of routes) {
+    const m = matchTemplate(route.path, path);
+    if (!m) continue;
+    if (!best || compareRanks(m.ranks, best.ranks) > 0) best = { path: route.path, ...m };
+  }
+  if (!best) {
+    trace.push(
+      step(
+        'route',
+        'fail',
+        `no resource matches ${path}: REST APIs answer 403 "Missing Authentication Token" (not 404) for unknown paths`,
+      ),
+    );
+    return { ok: false, apiKind: 'rest', reply: noRoute('rest'), trace };
+  }
+  const onResource = routes.filter((r) => r.path === best.path);
+  const exact = onResource.find((r) => r.method === method);
+  const any = onResource.find((r) => r.method === 'ANY');
+  const route = exact ?? any;
+  if (!route) {
+    const defined = onResource.map((r) => r.method).join(', ');
+    trace.push(
+      step(
+        'route',
+        'fail',
+        `resource ${best.path} matches but has no ${method} or ANY method (it has ${defined}): 403 "Missing Authentication Token"`,
+      ),
+    );
+    return { ok: false, apiKind: 'rest', reply: noRoute('rest'), trace };
+  }
+  trace.push(step('route', 'pass', `matched resource ${best.path}, method ${route.method}${describeParams(best.params)}`));
+  return { ok: true, route, params: best.params, apiKind: 'rest', trace };
+}
+
+/** Match a request against the configured routes, per API, the way each front door does. */
+export function matchRoute(
+  config: Pick<SimConfig, 'api' | 'authorizers' | 'routes'>,
+  method: string,
+  rawPath: string,
+): RouteMatch {
+  let path = rawPath;
+  const notes: TraceStep[] = [];
+  if (path.length > 1 && path.endsWith('/')) {
+    path = path.replace(/\/+$/, '') || '/';
+    notes.push(step('route', 'info', `trailing "/" ignored for matching: ${rawPath} -> ${path}`));
+  }
+  const groups = new Map<string, RouteConfig[]>();
+  for (const route of config.routes) {
+    const key = route.api ?? '';
+    const list = groups.get(key) ?? [];
+    list.push(route);
+    groups.set(key, list);
+  }
+  if (groups.size === 0) {
+    const kind = config.api.kind ?? 'rest';
+    return {
+      ok: false,
+      apiKind: kind,
+      reply: noRoute(kind),
+      trace: [...notes, step('route', 'fail', 'the configuration has no routes')],
+    };
+  }
+  const results: { api: string; result: RouteMatch }[] = [];
+  for (const [api, routes] of groups) {
+    const kind = apiKindOf(routes, config);
+    const result =
+      kind === 'alb'
+        ? matchAlb(routes, method, path)
+        : kind === 'http'
+          ? matchHttpApi(routes, method, path)
+          : matchRestApi(routes, method, path);
+    results.push({ api, result });
+  }
+  const hits = results.filter((r) => r.result.ok);
+  const chosen = hits[0] ?? results[0];
+  if (!chosen) throw new Error('unreachable: no route groups');
+  const trace = [...notes];
+  if (groups.size > 1) {
+    trace.push(step('route', 'info', `${groups.size} APIs configured; using ${chosen.api || 'the default API'}`));
+  }
+  trace.push(...chosen.result.trace);
+  if (hits.length > 1) {
+    trace.push(
+      step('route', 'warn', `the request also matches in: ${hits.slice(1).map((h) => h.api || 'default').join(', ')}`),
+    );
+  }
+  return { ...chosen.result, trace };
+}

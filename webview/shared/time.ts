@@ -1,0 +1,47 @@
+// Time rendering in the webviews: local and UTC strings, and live relative times that tick every second.
+import { relativeTime } from '../../src/shared/display.ts';
+
+/** Local date and time, with the time zone name. */
+export function localTime(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  if (Number.isNaN(date.getTime())) return 'not a date';
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+}
+
+/** ISO 8601 UTC. */
+export function utcTime(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  return Number.isNaN(date.getTime()) ? 'not a date' : date.toISOString().replace('.000Z', 'Z');
+}
+
+const live = new Set<{ node: HTMLElement; epoch: number; format: (delta: number) => string }>();
+let timer: ReturnType<typeof setInterval> | undefined;
+
+function tick(): void {
+  const now = Date.now() / 1000;
+  for (const entry of live) {
+    if (!entry.node.isConnected) {
+      live.delete(entry);
+      continue;
+    }
+    entry.node.textContent = entry.format(entry.epoch - now);
+  }
+  if (live.size === 0 && timer !== undefined) {
+    clearInterval(timer);
+    timer = undefined;
+  }
+}
+
+/** Keep `node`'s text updated every second with `format(epoch - now)`. */
+export function keepRelative(node: HTMLElement, epoch: number, format: (delta: number) => string = relativeTime): void {
+  const entry = { node, epoch, format };
+  live.add(entry);
+  node.textContent = format(epoch - Date.now() / 1000);
+  timer ??= setInterval(tick, 1000);
+}
+
+/** The expiry countdown text. */
+export function expiryText(delta: number): string {
+  if (!Number.isFinite(delta)) return 'no usable expiry';
+  return delta > 0 ? `expires ${relativeTime(delta)}` : `expired ${relativeTime(delta)}`;
+}
