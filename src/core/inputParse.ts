@@ -132,12 +132,20 @@ function parseJsonFragment(text: string): ParsedInput {
   }
   if (!parsed) return { ok: false, message: 'the JSON fragment is not valid JSON' };
   if (typeof value === 'string') return bareValue(value);
+  if (isJsonSerializedJws(value)) {
+    return { ok: false, message: 'JSON-serialized JWS is not supported: paste the compact form (header.payload.signature)' };
+  }
   const headerLines: string[] = [];
   collectHeaders(value, headerLines, 0);
   if (headerLines.length === 0) {
     return { ok: false, message: 'the JSON has no Authorization, x-amzn-oidc-data or x-amzn-oidc-accesstoken header' };
   }
   return parseHeaderBlock(headerLines);
+}
+
+function isJsonSerializedJws(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  return 'payload' in value && ('protected' in value || 'signatures' in value || 'signature' in value);
 }
 
 function collectHeaders(value: unknown, out: string[], depth: number): void {

@@ -10,9 +10,6 @@ import { readSettings } from './settings.ts';
 export class KeyService {
   private store: KeyProvider;
   private readonly guarded: HttpGet;
-  /** Requests made this session, for the Output channel and tests. */
-  fetchCount = 0;
-
   constructor(log: Log, httpGet: HttpGet = createHttpGet()) {
     this.guarded = async (url, options) => {
       const settings = readSettings();
@@ -22,7 +19,6 @@ export class KeyService {
           `${url}: plain http is turned off by the authDebugger.allowHttpOnLoopback setting`,
         );
       }
-      this.fetchCount++;
       const started = Date.now();
       try {
         const response = await httpGet(url, { ...options, timeoutMs: settings.fetchTimeoutMs });

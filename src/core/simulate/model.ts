@@ -19,6 +19,11 @@ export interface AuthorizerConfig {
   issuers?: string[];
   /** Header carrying the token (cognito/jwt/lambda). Default Authorization. */
   identitySource?: string;
+  /**
+   * Every identity source as an AWS mapping expression (`method.request.header.X`, `$request.querystring.q`...):
+   * REQUEST authorizers may list several, and any one missing means 401 without invoking the function.
+   */
+  identitySources?: string[];
   /** cognito: optional token validation regex (API Gateway `IdentityValidationExpression`). */
   validationRegex?: string;
   /** jwt: expected issuer and audiences. */
@@ -36,6 +41,9 @@ export interface AuthorizerConfig {
   resultTtlSeconds?: number;
   /** lambda: TOKEN or REQUEST event (REST), or the HTTP API payload version. */
   lambdaType?: 'TOKEN' | 'REQUEST';
+  /** lambda (HTTP API): payload format version ('1.0' or '2.0') and whether `{isAuthorized}` simple responses are enabled. */
+  payloadFormatVersion?: string;
+  enableSimpleResponses?: boolean;
   /** alb: expected load balancer ARN (the blob's `signer`), app client id, behaviour without a session. */
   albArn?: string;
   clientId?: string;
@@ -100,6 +108,8 @@ export interface SimConfig {
   file: string;
   defaults: { region: string; clockSkewSeconds: number };
   api: ApiCoordinates;
+  /** Per-API coordinates keyed by `RouteConfig.api`, when infrastructure code declares several APIs. */
+  apis?: Record<string, ApiCoordinates>;
   authorizers: Record<string, AuthorizerConfig>;
   routes: RouteConfig[];
   /** Traps and unresolved values noticed while reading (a scope-less Cognito method, scopes on Lambda...). */

@@ -1,0 +1,150 @@
+// Hover over a token in any file: a short summary from the core's report, keys from the cache only.
+import * as vscode from 'vscode';
+import { decodeReport } from '../core/inspect.ts';
+import { groupsOf } from '../core/simulate/rbac.ts';
+import type { TokenReport } from '../core/types.ts';
+import { tokenScopes } from '../core/verify.ts';
+import { claimText, kindLabel, relativeTime, visibleText } from '../shared/display.ts';
+import type { Log } from './log.ts';
+import { locateToken } from './tokenLocator.ts';
+import type { DocumentLocation } from './tokenSource.ts';
+import { RESTRICTED_NOTE, networkAllowed } from './trust.ts';
+import { nowSeconds } from './verification.ts';
+import type { Verifier } from './verification.ts';
+
+/** Commands a hover link may run; nothing else is trusted in hover markdown. */
+export const HOVER_COMMANDS = ['authDebugger.decodeToken', 'authDebugger.openSimulator'] as const;
+
+/** A hover never waits longer than this for the (cache-only) verification. */
+const HOVER_BUDGET_MS = 300;
+/** Longest claim value shown in a hover. */
+const MAX_VALUE = 160;
+
+export const HOVER_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
+
+/** Summaries of tokens under the mouse: Authorization headers, JSON/HAR, curl, x-amzn-oidc-data, bare JWTs. */
+export class TokenHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly verifier: Verifier,
+    private readonly log: Log,
+  ) {}
+
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
+    // Only the hovered line is read, through a bounded window around the cursor.
+    const found = locateToken(document.lineAt(position.line).text, position.character);
+    if (!found) return undefined;
+    const decoded = decodeReport(found.token, nowSeconds());
+    if (decoded.kind === 'invalid' && found.header === undefined) return undefined;
+    let report = decoded;
+    if (decoded.kind !== 'invalid' && decoded.kind !== 'jwe') {
+      try {
+        report = (await withinBudget(this.verifier.hoverReport(found.token))) ?? decoded;
+      } catch (error) {
+        this.log.error('Hover verification failed', error);
+      }
+    }
+    if (token.isCancellationRequested) return undefined;
+    const range = new vscode.Range(position.line, found.start, position.line, found.end);
+    const location: DocumentLocation = { uri: document.uri.toString(), line: position.line, character: found.start };
+    return new vscode.Hover(hoverMarkdown(report, found.header, found.scheme, location), range);
+  }
+}
+
+async function withinBudget<T>(promise: Promise<T>): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), HOVER_BUDGET_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function shown(value: unknown): string {
+  const text = visibleText(claimText(value));
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
+}
+
+function commandLink(command: (typeof HOVER_COMMANDS)[number], location: DocumentLocation): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify([location]))}`;
+}
+
+/** The hover's markdown. Every piece of token text goes through appendText: claims cannot add links or markup. */
+export function hoverMarkdown(
+  report: TokenReport,
+  header: string | undefined,
+  scheme: string | undefined,
+  location: DocumentLocation,
+): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+  md.supportHtml = false;
+  const line = (label: string, value: string): void => {
+    md.appendMarkdown(`**${label}:** `);
+    md.appendText(value);
+    md.appendMarkdown('  \n');
+  };
+
+  md.appendMarkdown('**Auth Debugger**: ');
+  md.appendText(kindLabel(report.kind));
+  if (header !== undefined) {
+    md.appendMarkdown(' in ');
+    md.appendText(scheme === undefined ? header : `${header} (${scheme})`);
+  }
+  md.appendMarkdown('\n\n');
+
+  if (report.kind === 'invalid') {
+    const format = report.checks.find((c) => c.id === 'format');
+    line('Problem', format?.message ?? 'not a compact token');
+    return md;
+  }
+  if (report.kind === 'jwe') {
+    md.appendText('Encrypted (5 segments), e.g. a Cognito refresh token: its contents cannot be inspected.');
+    return md;
+  }
+
+  const payload = report.payload ?? {};
+  const head = report.header ?? {};
+  const iss = payload['iss'] ?? head['iss'];
+  if (iss !== undefined) line('Issuer', shown(iss));
+  const username = payload['cognito:username'] ?? payload['username'];
+  if (payload['sub'] !== undefined) line('Subject', shown(payload['sub']));
+  if (username !== undefined) line('Username', shown(username));
+  const groups = groupsOf(payload);
+  if (groups.length > 0) line('Groups', shown(groups.join(', ')));
+  const scopes = tokenScopes(payload);
+  if (scopes && scopes.length > 0) line('Scopes', shown(scopes.join(' ')));
+  const exp = report.claims.find((c) => c.name === 'exp' && c.time !== undefined)?.time;
+  if (exp) {
+    const delta = exp.epoch - nowSeconds();
+    line(delta > 0 ? 'Expires' : 'Expired', `${relativeTime(delta)} (${exp.iso})`);
+  } else {
+    line('Expires', 'no usable exp claim');
+  }
+  line('Signature', signatureState(report));
+  const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'signature');
+  if (failed.length > 0) line('Failed checks', failed.map((c) => `${c.id} (${c.message})`).join('; '));
+  if (report.warnings.length > 0) line('Warnings', String(report.warnings.length));
+
+  md.appendMarkdown('\n');
+  md.appendMarkdown(`[Open in Token Inspector](${commandLink('authDebugger.decodeToken', location)} "Decode and verify")`);
+  md.appendMarkdown(' · ');
+  md.appendMarkdown(`[Simulate an authorizer](${commandLink('authDebugger.openSimulator', location)} "Open the Authorizer Simulator")`);
+  return md;
+}
+
+function signatureState(report: TokenReport): string {
+  const signature = report.checks.find((c) => c.id === 'signature');
+  if (signature?.status === 'pass') return '✓ verified (cached keys)';
+  if (signature?.status === 'fail') return `✗ failed: ${signature.message}`;
+  const why = networkAllowed()
+    ? 'keys not cached yet; the Inspector fetches them'
+    : `keys not cached. ${RESTRICTED_NOTE.split(':')[0] ?? ''}: nothing is fetched`;
+  return `not checked (${why})`;
+}

@@ -1,0 +1,168 @@
+// The Token Inspector panel: one panel, reused; the host verifies and posts data, the webview renders it.
+import * as vscode from 'vscode';
+import type { InspectOutcome } from '../core/inspect.ts';
+import { parseInput } from '../core/inspect.ts';
+import type { HostToInspector, InputSource, InspectorState, InspectorToken } from '../shared/protocol.ts';
+import type { KeyService } from './keyService.ts';
+import type { Log } from './log.ts';
+import { parseInspectorMessage } from './messages.ts';
+import { trustInfo } from './trust.ts';
+import type { Verifier } from './verification.ts';
+import { webviewHtml, webviewOptions } from './webviewHtml.ts';
+
+/** What the Inspector needs from the rest of the extension. */
+export interface InspectorDeps {
+  extensionUri: vscode.Uri;
+  verifier: Verifier;
+  keys: KeyService;
+  log: Log;
+  /** Hands a token to the Authorizer Simulator and reveals it. */
+  simulate(token: string): Promise<void>;
+}
+
+export const INSPECTOR_VIEW_TYPE = 'authDebugger.inspector';
+
+/** The single Token Inspector panel. Holds the inspected text in memory only. */
+export class InspectorPanel implements vscode.Disposable {
+  private static current: InspectorPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private last: HostToInspector | undefined;
+  private text = '';
+  private source: InputSource = 'input box';
+  private run = 0;
+  private disposed = false;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: InspectorDeps,
+  ) {
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'inspector', 'Token Inspector');
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+    );
+  }
+
+  /** The open panel, if any (tests and "Reload Keys"). */
+  static get active(): InspectorPanel | undefined {
+    return InspectorPanel.current;
+  }
+
+  /** Open (or reveal) the Inspector on `text` and verify it. */
+  static async show(deps: InspectorDeps, text: string, source: InputSource): Promise<InspectorPanel> {
+    let inspector = InspectorPanel.current;
+    if (inspector) {
+      inspector.panel.reveal(undefined, false);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        INSPECTOR_VIEW_TYPE,
+        'Token Inspector',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        { ...webviewOptions(deps.extensionUri), enableFindWidget: true },
+      );
+      inspector = new InspectorPanel(panel, deps);
+      InspectorPanel.current = inspector;
+    }
+    inspector.text = text;
+    inspector.source = source;
+    await inspector.verify(false);
+    return inspector;
+  }
+
+  /** Verify the current text again; `reload` bypasses the key cache. */
+  async verify(reload: boolean): Promise<void> {
+    const run = ++this.run;
+    this.post({ type: 'busy', message: reload ? 'Reloading keys…' : 'Verifying…' }, false);
+    const networkAllowed = this.deps.verifier.networkAllowed();
+    let outcome: InspectOutcome;
+    try {
+      outcome = await this.deps.verifier.inspect(this.text, { network: true, reload });
+    } catch (error) {
+      this.deps.log.error('Inspecting failed', error);
+      outcome = { ok: false, message: 'The token could not be inspected; see the Auth Debugger output.' };
+    }
+    if (run !== this.run) return;
+    if (!outcome.ok) {
+      this.post({ type: 'failed', message: outcome.message, trust: trustInfo() });
+      return;
+    }
+    const state: InspectorState = {
+      tokens: outcome.items.map(({ header, report }): InspectorToken => ({
+        httpHeader: header,
+        kind: report.kind,
+        valid: report.valid,
+        header: report.header,
+        payload: report.payload,
+        rawHeader: report.rawHeader,
+        rawPayload: report.rawPayload,
+        claims: report.claims,
+        lifetimeSeconds: report.lifetimeSeconds,
+        checks: report.checks,
+        warnings: report.warnings,
+        redacted: report.redacted,
+        simulatable: report.kind !== 'invalid' && report.kind !== 'jwe',
+      })),
+      headerBlock: outcome.headerBlock,
+      valid: outcome.valid,
+      source: this.source,
+      verifiedAt: Date.now(),
+      networkAllowed,
+      trust: trustInfo(),
+    };
+    for (const { report, header } of outcome.items) {
+      const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+      this.deps.log.info(
+        `Inspected ${header ?? 'token'} ${report.redacted}: ${report.kind}, ${report.valid ? 'valid' : `invalid (${failed.join(', ')})`}`,
+      );
+    }
+    this.post({ type: 'render', state });
+  }
+
+  private post(message: HostToInspector, remember = true): void {
+    if (remember) this.last = message;
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseInspectorMessage(raw);
+    if (!message) return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.last) void this.panel.webview.postMessage(this.last);
+        break;
+      case 'verifyAgain':
+        void this.verify(false);
+        break;
+      case 'reloadKeys':
+        this.deps.keys.clear();
+        void this.verify(true);
+        break;
+      case 'copy':
+        void vscode.env.clipboard.writeText(message.text).then(() => this.post({ type: 'notice', message: 'Copied' }, false));
+        break;
+      case 'simulate': {
+        const parsed = parseInput(this.text);
+        const token = parsed.ok ? parsed.tokens[message.index]?.token : undefined;
+        if (token !== undefined) void this.deps.simulate(token);
+        break;
+      }
+      default: {
+        const unhandled: never = message;
+        return unhandled;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (InspectorPanel.current === this) InspectorPanel.current = undefined;
+    this.run++;
+    this.panel.dispose();
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}
