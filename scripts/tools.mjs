@@ -37,10 +37,14 @@ export function toolPaths(dir = toolsDir()) {
 
 /** Debian packages the tools need, with how to tell each is present (file checks work without dpkg too). */
 const DEBIAN = {
-  chromium: { why: 'headless browser for UI tests and screenshots', present: () => exists('/usr/bin/chromium') },
+  chromium: {
+    why: 'headless browser for UI tests and screenshots',
+    present: () => exists('/usr/bin/chromium'),
+  },
   'libkrb5-dev': {
     why: "headers for code-server's native `kerberos` module (compiled at install)",
-    present: () => exists('/usr/include/krb5.h') || exists('/usr/include/krb5/krb5.h') || dpkgHas('libkrb5-dev'),
+    present: () =>
+      exists('/usr/include/krb5.h') || exists('/usr/include/krb5/krb5.h') || dpkgHas('libkrb5-dev'),
   },
   'build-essential': {
     why: 'make and g++ to compile native modules',
@@ -141,7 +145,15 @@ function npmInstall({ dir, label, env, log }) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--omit=dev', '--no-package-lock', '--loglevel=http', '--foreground-scripts'],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--omit=dev',
+        '--no-package-lock',
+        '--loglevel=http',
+        '--foreground-scripts',
+      ],
       {
         cwd: dir,
         env,
@@ -199,8 +211,12 @@ async function installTool({ key, label, pkgJson, env, verify, log }) {
     log(`installing ${label} into ${dir} ...`);
     const ms = await npmInstall({ dir, label, env, log });
     const problem = verify(dir);
-    if (problem) throw new ToolsError(`${label}: installed but incomplete: ${problem}; log: ${dir}/install.log`);
-    fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ installedAt: new Date().toISOString(), ms }) + '\n');
+    if (problem)
+      throw new ToolsError(`${label}: installed but incomplete: ${problem}; log: ${dir}/install.log`);
+    fs.writeFileSync(
+      path.join(dir, MARKER),
+      JSON.stringify({ installedAt: new Date().toISOString(), ms }) + '\n',
+    );
     log(`installed ${label} in ${(ms / 1000).toFixed(1)}s`);
     return { dir, ms, cached: false };
   });
@@ -229,8 +245,10 @@ export async function ensureTools({ log = console.log, only } = {}) {
       verify: () => {
         if (!exists(p.node24Bin)) return `missing ${p.node24Bin}`;
         const v = spawnSync(p.node24Bin, ['--version'], { encoding: 'utf8' });
-        if (v.stdout.trim() !== `v${VERSIONS.node24}`) return `node --version printed ${v.stdout || v.stderr}`;
-        if (!exists(path.join(p.node24Dir, 'include', 'node', 'node.h'))) return 'headers missing (include/node)';
+        if (v.stdout.trim() !== `v${VERSIONS.node24}`)
+          return `node --version printed ${v.stdout || v.stderr}`;
+        if (!exists(path.join(p.node24Dir, 'include', 'node', 'node.h')))
+          return 'headers missing (include/node)';
         return '';
       },
       log,
@@ -264,14 +282,24 @@ export async function ensureTools({ log = console.log, only } = {}) {
       }),
       verify: (dir) => {
         if (!exists(p.codeServerEntry)) return `missing ${p.codeServerEntry}`;
-        const rel = path.join(p.codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'spdlog', 'build', 'Release');
+        const rel = path.join(
+          p.codeServerDir,
+          'lib',
+          'vscode',
+          'node_modules',
+          '@vscode',
+          'spdlog',
+          'build',
+          'Release',
+        );
         let nodes = [];
         try {
           nodes = fs.readdirSync(rel).filter((f) => f.endsWith('.node'));
         } catch {
           /* reported below */
         }
-        if (!nodes.length) return `code-server's install script did not build native modules (${rel}); see ${dir}/install.log`;
+        if (!nodes.length)
+          return `code-server's install script did not build native modules (${rel}); see ${dir}/install.log`;
         return '';
       },
       log,
@@ -303,7 +331,10 @@ async function main(argv) {
     console.log(`[tools] codeServerEntry ${t.codeServerEntry}`);
     console.log(`[tools] cognitoLocalBin ${t.cognitoLocalBin}`);
     const deb = checkDebianPackages();
-    if (!deb.ok) console.log(`[tools] note: missing Debian packages for UI tests: ${deb.missing.join(', ')}; fix: ${deb.fix}`);
+    if (!deb.ok)
+      console.log(
+        `[tools] note: missing Debian packages for UI tests: ${deb.missing.join(', ')}; fix: ${deb.fix}`,
+      );
     return 0;
   }
   if (cmd === 'paths') {
@@ -312,7 +343,9 @@ async function main(argv) {
   }
   if (cmd === 'check-debian') {
     const deb = checkDebianPackages();
-    console.log(deb.ok ? 'all Debian packages present' : `missing: ${deb.missing.join(', ')}\nfix: ${deb.fix}`);
+    console.log(
+      deb.ok ? 'all Debian packages present' : `missing: ${deb.missing.join(', ')}\nfix: ${deb.fix}`,
+    );
     return deb.ok ? 0 : 1;
   }
   console.error('usage: node scripts/tools.mjs [install|paths|check-debian]');

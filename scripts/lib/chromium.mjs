@@ -24,9 +24,15 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page,
  *   profileDir: string, close: () => Promise<void>}>}
  */
-export async function launchChromium({ headless = true, viewport = { width: 1400, height: 900 }, args = [] } = {}) {
+export async function launchChromium({
+  headless = true,
+  viewport = { width: 1400, height: 900 },
+  args = [],
+} = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new LaunchError(`Chromium is not installed (${CHROMIUM_PATH} missing). Fix: ${checkDebianPackages(['chromium']).fix}`);
+    throw new LaunchError(
+      `Chromium is not installed (${CHROMIUM_PATH} missing). Fix: ${checkDebianPackages(['chromium']).fix}`,
+    );
   }
   process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
   const { chromium } = await import('playwright-core');

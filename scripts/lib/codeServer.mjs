@@ -36,7 +36,8 @@ function makeRunDir(prefix) {
 function childEnv(runEnv) {
   const env = { ...process.env, ...runEnv };
   // Variables that would change code-server's behaviour or leak the caller's session into it.
-  for (const k of ['PASSWORD', 'HASHED_PASSWORD', 'VSCODE_PROXY_URI', 'NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE']) delete env[k];
+  for (const k of ['PASSWORD', 'HASHED_PASSWORD', 'VSCODE_PROXY_URI', 'NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE'])
+    delete env[k];
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_IPC') || k.startsWith('npm_')) delete env[k];
   return env;
 }
@@ -144,7 +145,8 @@ export async function startCodeServer(opts = {}) {
  * @param {{vsixPath: string, extensionsDir: string, userDataDir: string, log?: (m: string) => void}} opts
  */
 export async function installVsix({ vsixPath, extensionsDir, userDataDir, log = () => {} }) {
-  if (!fs.existsSync(vsixPath)) throw new LaunchError(`VSIX not found: ${vsixPath} (run \`npm run package\`)`);
+  if (!fs.existsSync(vsixPath))
+    throw new LaunchError(`VSIX not found: ${vsixPath} (run \`npm run package\`)`);
   const tools = await ensureTools({ log, only: ['node24', 'codeServer'] });
   const { runDir, env } = makeRunDir('authdbg-vsix-');
   try {

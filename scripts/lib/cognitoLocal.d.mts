@@ -45,10 +45,20 @@ export interface CognitoClient {
     attributes?: Record<string, string>;
     temporaryPassword?: string;
   }): Promise<{ username: string; sub?: string }>;
-  adminSetUserPassword(o: { poolId: string; username: string; password: string; permanent?: boolean }): Promise<void>;
+  adminSetUserPassword(o: {
+    poolId: string;
+    username: string;
+    password: string;
+    permanent?: boolean;
+  }): Promise<void>;
   adminAddUserToGroup(o: { poolId: string; username: string; group: string }): Promise<void>;
   initiateAuth(o: { clientId: string; username: string; password: string }): Promise<CognitoTokens>;
-  seedPool(spec: { name: string; groups?: string[]; customAttributes?: string[]; users?: SeedUser[] }): Promise<SeededPool>;
+  seedPool(spec: {
+    name: string;
+    groups?: string[];
+    customAttributes?: string[];
+    users?: SeedUser[];
+  }): Promise<SeededPool>;
 }
 
 export interface CognitoLocal extends CognitoClient {

@@ -67,7 +67,8 @@ export async function startCognitoLocal(opts = {}) {
   } catch (e) {
     const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
     await stop();
-    if (/EADDRINUSE/.test(text)) throw new LaunchError(`port ${port} on ${host} is already in use (cognito-local).`);
+    if (/EADDRINUSE/.test(text))
+      throw new LaunchError(`port ${port} on ${host} is already in use (cognito-local).`);
     throw e;
   }
   const client = createCognitoClient(endpoint);
@@ -133,7 +134,12 @@ export function createCognitoClient(endpoint) {
         },
       });
       const poolId = r.UserPool.Id;
-      return { poolId, arn: r.UserPool.Arn, issuer: issuerFor(endpoint, poolId), jwksUrl: jwksUrlFor(endpoint, poolId) };
+      return {
+        poolId,
+        arn: r.UserPool.Arn,
+        issuer: issuerFor(endpoint, poolId),
+        jwksUrl: jwksUrlFor(endpoint, poolId),
+      };
     },
 
     /** Creates a public app client allowed to sign in with USER_PASSWORD_AUTH. */
@@ -193,10 +199,20 @@ export function createCognitoClient(endpoint) {
         AuthParameters: { USERNAME: username, PASSWORD: password },
       });
       if (!r.AuthenticationResult) {
-        throw new CognitoApiError('InitiateAuth', 200, r.ChallengeName ?? 'Challenge', 'sign-in needs a challenge');
+        throw new CognitoApiError(
+          'InitiateAuth',
+          200,
+          r.ChallengeName ?? 'Challenge',
+          'sign-in needs a challenge',
+        );
       }
       const a = r.AuthenticationResult;
-      return { idToken: a.IdToken, accessToken: a.AccessToken, refreshToken: a.RefreshToken, expiresIn: a.ExpiresIn };
+      return {
+        idToken: a.IdToken,
+        accessToken: a.AccessToken,
+        refreshToken: a.RefreshToken,
+        expiresIn: a.ExpiresIn,
+      };
     },
 
     /**
@@ -210,9 +226,14 @@ export function createCognitoClient(endpoint) {
       for (const g of spec.groups ?? []) await api.createGroup({ poolId: pool.poolId, name: g });
       const users = [];
       for (const u of spec.users ?? []) {
-        const { sub } = await api.adminCreateUser({ poolId: pool.poolId, username: u.username, attributes: u.attributes });
+        const { sub } = await api.adminCreateUser({
+          poolId: pool.poolId,
+          username: u.username,
+          attributes: u.attributes,
+        });
         await api.adminSetUserPassword({ poolId: pool.poolId, username: u.username, password: u.password });
-        for (const g of u.groups ?? []) await api.adminAddUserToGroup({ poolId: pool.poolId, username: u.username, group: g });
+        for (const g of u.groups ?? [])
+          await api.adminAddUserToGroup({ poolId: pool.poolId, username: u.username, group: g });
         users.push({ ...u, sub });
       }
       return { ...pool, clientId, users };

@@ -46,7 +46,11 @@ export function httpGet(url, { timeoutMs = 2000 } = {}) {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', reject);
     });
@@ -70,7 +74,8 @@ export async function waitUntil(probe, { timeoutMs, intervalMs = 200, child, wha
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new LaunchError(`${what} did not answer within ${timeoutMs} ms.${tailHint(logFile)}`);
+    if (Date.now() > deadline)
+      throw new LaunchError(`${what} did not answer within ${timeoutMs} ms.${tailHint(logFile)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -87,7 +87,7 @@ export function hoverMarkdown(
   md.supportHtml = false;
   const line = (label: string, value: string): void => {
     md.appendMarkdown(`**${label}:** `);
-    md.appendText(value);
+    md.appendText(visibleText(value));
     md.appendMarkdown('  \n');
   };
 

@@ -137,7 +137,6 @@ describe('httpGet against real servers', () => {
     assert.match(error.message, /larger than 256 KiB \(stopped reading\)/);
     assert.ok(ms < TIMEOUT, `took ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    console.log("DBG", handedOver, afterMem.arrayBuffers + afterMem.heapUsed - (before.arrayBuffers + before.heapUsed), ms);
     assert.ok(handedOver < total, `server managed to hand over all ${handedOver} bytes`);
     const grown = afterMem.arrayBuffers + afterMem.heapUsed - (before.arrayBuffers + before.heapUsed);
     assert.ok(grown < 4 * 1024 * 1024, `memory grew by ${grown} bytes`);

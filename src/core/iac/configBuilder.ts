@@ -149,10 +149,11 @@ export class ConfigBuilder {
       if (draft.preflight) preflight.add(route);
       return route;
     });
-    const region = deriveRegion(Object.values(authorizers)) ?? 'us-east-1';
+    const derived = deriveRegion(Object.values(authorizers));
+    const region = derived ?? 'us-east-1';
     const apis: Record<string, ApiCoordinates> = {};
     for (const [name, coords] of this.apis) {
-      if (coords.region === '${AWS::Region}' && region !== 'us-east-1') coords.region = region;
+      if (derived && coords.region === '${AWS::Region}') coords.region = derived;
       apis[name] = coords;
     }
     const first = this.apis.values().next().value;

@@ -1,0 +1,639 @@
+// Reads authdebug.yaml / authdebug.json strictly: every error names the file, the line and the key.
+import type { Document, Node, Scalar } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Warning } from '../findings.ts';
+import { warning } from '../findings.ts';
+import type {
+  ApiCoordinates,
+  ApiKind,
+  AuthorizerConfig,
+  AuthorizerType,
+  RbacPolicy,
+  RouteConfig,
+  SimConfig,
+  SourceRef,
+} from './model.ts';
+
+/** A parsed configuration, or every problem found (each "file:line: key message"). */
+export type ConfigResult = { ok: true; config: SimConfig } | { ok: false; errors: string[] };
+
+/** Cognito pool ids: region, underscore, alphanumerics. */
+export const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
+/** Cognito issuers, from which a JWKS URL may be derived (security.md). */
+export const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[^/\s]+\/[0-9a-f]+$/;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
+const AUTHORIZER_TYPES: readonly AuthorizerType[] = ['cognito', 'jwt', 'lambda', 'alb'];
+
+const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
+  cognito: ['type', 'userPools', 'issuers', 'identitySource', 'validationRegex', 'jwks', 'clientId', 'scopes'],
+  jwt: ['type', 'issuer', 'audience', 'identitySource', 'jwks', 'scopes'],
+  lambda: ['type', 'identitySource', 'verify', 'policy', 'context', 'resultTtlSeconds', 'lambdaType'],
+  alb: ['type', 'albArn', 'clientId', 'onUnauthenticatedRequest', 'keyUrl', 'authorizationEndpoint'],
+};
+
+/** Issuer URL of a Cognito user pool id. */
+export function poolIssuer(poolId: string): string {
+  const region = USER_POOL_ID.exec(poolId)?.[1] ?? 'us-east-1';
+  return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+}
+
+/** https anywhere, http only on loopback (local emulators), as security.md requires for key URLs. */
+export function isAllowedKeyUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Header name from `Authorization`, `method.request.header.Authorization` or `$request.header.Authorization`. */
+export function headerFromIdentitySource(text: string): string | undefined {
+  const name = text.replace(/^(method\.request\.header\.|\$request\.header\.)/, '');
+  return HEADER_NAME.test(name) ? name : undefined;
+}
+
+class Reader {
+  readonly errors: string[] = [];
+  readonly warnings: Warning[] = [];
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lines: LineCounter,
+  ) {}
+
+  line(node: Node | null | undefined, fallback = 1): number {
+    const offset = node?.range?.[0];
+    return offset === undefined ? fallback : this.lines.linePos(offset).line;
+  }
+
+  error(node: Node | null | undefined, message: string, fallbackLine = 1): void {
+    this.errors.push(`${this.file}:${this.line(node, fallbackLine)}: ${message}`);
+  }
+
+  warn(id: string, node: Node | null | undefined, message: string): void {
+    this.warnings.push(warning(id, `${this.file}:${this.line(node)}: ${message}`));
+  }
+
+  resolve(node: unknown): Node | null {
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      return target ?? null;
+    }
+    return isNode(node) ? node : null;
+  }
+
+  /** Entries of a mapping, keys as strings; unknown keys are errors. */
+  map(
+    node: Node | null,
+    path: string,
+    allowed: readonly string[] | undefined,
+    parentLine = 1,
+  ): Map<string, { key: Scalar; value: Node | null }> | undefined {
+    if (!isMap(node)) {
+      this.error(node, `${path} must be a mapping`, parentLine);
+      return undefined;
+    }
+    const out = new Map<string, { key: Scalar; value: Node | null }>();
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (!isScalar(key) || typeof key.value !== 'string') {
+        this.error(isNode(key) ? key : node, `${path} has a key that is not a string`);
+        continue;
+      }
+      const name = key.value;
+      const full = path ? `${path}.${name}` : name;
+      if (allowed && !allowed.includes(name)) {
+        this.error(key, `${full} is not a known key (expected one of ${allowed.join(', ')})`);
+        continue;
+      }
+      out.set(name, { key, value: this.resolve(pair.value) });
+    }
+    return out;
+  }
+
+  str(node: Node | null, path: string, parentLine: number): string | undefined {
+    if (isScalar(node) && typeof node.value === 'string') return node.value;
+    const hint = isScalar(node) && typeof node.value === 'number' ? ' (quote it)' : '';
+    this.error(node, `${path} must be a string${hint}`, parentLine);
+    return undefined;
+  }
+
+  strList(node: Node | null, path: string, parentLine: number, nonEmpty = false): string[] | undefined {
+    if (!isSeq(node)) {
+      this.error(node, `${path} must be a list of strings`, parentLine);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (let i = 0; i < node.items.length; i++) {
+      const item = this.resolve(node.items[i]);
+      const value = this.str(item, `${path}[${i}]`, this.line(node));
+      if (value !== undefined) out.push(value);
+    }
+    if (nonEmpty && node.items.length === 0) this.error(node, `${path} must not be empty`);
+    return out;
+  }
+
+  num(node: Node | null, path: string, min: number, max: number, integer: boolean, parentLine: number): number | undefined {
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      this.error(node, `${path} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, parentLine);
+      return undefined;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(node: Node | null, path: string, options: readonly T[], parentLine: number): T | undefined {
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
+    this.error(node, `${path} must be one of ${options.join(', ')}`, parentLine);
+    return undefined;
+  }
+
+  url(node: Node | null, path: string, parentLine: number, keyUrl: boolean): string | undefined {
+    const value = this.str(node, path, parentLine);
+    if (value === undefined) return undefined;
+    if (keyUrl ? !isAllowedKeyUrl(value) : !/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) {
+      this.error(
+        node,
+        keyUrl
+          ? `${path} must be an https URL (http is allowed only on localhost/127.0.0.1/[::1])`
+          : `${path} must be an http(s) URL`,
+        parentLine,
+      );
+      return undefined;
+    }
+    return value;
+  }
+
+  toJs(node: Node | null): unknown {
+    if (node === null) return null;
+    return node.toJSON();
+  }
+}
+
+function source(reader: Reader, node: Node | null): SourceRef {
+  return { file: reader.file, line: reader.line(node) };
+}
+
+function readAuthorizer(reader: Reader, name: string, node: Node | null, parentLine: number): AuthorizerConfig | undefined {
+  const path = `authorizers.${name}`;
+  const probe = reader.map(node, path, undefined, parentLine);
+  if (!probe) return undefined;
+  const typeEntry = probe.get('type');
+  if (!typeEntry) {
+    reader.error(node, `${path}.type is required (one of ${AUTHORIZER_TYPES.join(', ')})`);
+    return undefined;
+  }
+  const type = reader.oneOf(typeEntry.value, `${path}.type`, AUTHORIZER_TYPES, reader.line(typeEntry.key));
+  if (!type) return undefined;
+  const entries = reader.map(node, path, KEYS_BY_TYPE[type], parentLine);
+  if (!entries) return undefined;
+  const config: AuthorizerConfig = { name, type, source: source(reader, node) };
+  const at = (key: string): { value: Node | null; line: number } | undefined => {
+    const e = entries.get(key);
+    return e ? { value: e.value, line: reader.line(e.key) } : undefined;
+  };
+  const identity = at('identitySource');
+  if (identity) {
+    const raw = reader.str(identity.value, `${path}.identitySource`, identity.line);
+    if (raw !== undefined) {
+      const header = headerFromIdentitySource(raw);
+      if (header === undefined) reader.error(identity.value, `${path}.identitySource must be a header name such as Authorization`);
+      else config.identitySource = header;
+    }
+  }
+  const jwks = at('jwks');
+  if (jwks) {
+    const url = reader.url(jwks.value, `${path}.jwks`, jwks.line, true);
+    if (url !== undefined) config.jwks = url;
+  }
+  const scopes = at('scopes');
+  if (scopes) {
+    const list = reader.strList(scopes.value, `${path}.scopes`, scopes.line);
+    if (list) config.scopes = list;
+  }
+  const clientId = at('clientId');
+  if (clientId) {
+    const value = reader.str(clientId.value, `${path}.clientId`, clientId.line);
+    if (value !== undefined) config.clientId = value;
+  }
+  if (type === 'cognito') readCognito(reader, path, node, config, at);
+  if (type === 'jwt') readJwt(reader, path, node, config, at);
+  if (type === 'lambda') readLambda(reader, path, node, config, at);
+  if (type === 'alb') readAlb(reader, path, node, config, at);
+  return config;
+}
+
+type At = (key: string) => { value: Node | null; line: number } | undefined;
+
+function needJwks(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, issuers: string[]): void {
+  if (config.jwks !== undefined) return;
+  const foreign = issuers.filter((i) => !COGNITO_ISSUER.test(i));
+  if (foreign.length > 0) {
+    reader.error(
+      node,
+      `${path}.jwks is required: ${foreign[0]} is not a Cognito user pool issuer, so its key URL is not derived`,
+    );
+  }
+}
+
+function readCognito(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+  const pools = at('userPools');
+  const issuers = at('issuers');
+  if (!pools && !issuers) reader.error(node, `${path}.userPools (or issuers) is required for a cognito authorizer`);
+  if (pools) {
+    const list = reader.strList(pools.value, `${path}.userPools`, pools.line, true);
+    if (list) {
+      list.forEach((pool, i) => {
+        if (!USER_POOL_ID.test(pool)) {
+          reader.error(pools.value, `${path}.userPools[${i}] must be a user pool id like us-east-1_AbC123 (got ${JSON.stringify(pool)})`);
+        }
+      });
+      config.userPools = list;
+    }
+  }
+  if (issuers && isSeq(issuers.value)) {
+    const list: string[] = [];
+    issuers.value.items.forEach((item, i) => {
+      const url = reader.url(reader.resolve(item), `${path}.issuers[${i}]`, issuers.line, false);
+      if (url !== undefined) list.push(url);
+    });
+    if (list.length === 0) reader.error(issuers.value, `${path}.issuers must not be empty`);
+    config.issuers = list;
+  } else if (issuers) {
+    reader.error(issuers.value, `${path}.issuers must be a list of issuer URLs`, issuers.line);
+  }
+  const regex = at('validationRegex');
+  if (regex) {
+    const value = reader.str(regex.value, `${path}.validationRegex`, regex.line);
+    if (value !== undefined) {
+      try {
+        new RegExp(value);
+        config.validationRegex = value;
+      } catch {
+        reader.error(regex.value, `${path}.validationRegex is not a valid regular expression`);
+      }
+    }
+  }
+  needJwks(reader, path, node, config, config.issuers ?? []);
+}
+
+function readJwt(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+  const issuer = at('issuer');
+  if (!issuer) reader.error(node, `${path}.issuer is required for a jwt authorizer`);
+  else {
+    const url = reader.url(issuer.value, `${path}.issuer`, issuer.line, false);
+    if (url !== undefined) config.issuer = url;
+  }
+  const audience = at('audience');
+  if (!audience) reader.error(node, `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`);
+  else {
+    const list = reader.strList(audience.value, `${path}.audience`, audience.line, true);
+    if (list) config.audience = list;
+  }
+  if (config.issuer !== undefined) needJwks(reader, path, node, config, [config.issuer]);
+}
+
+function readLambda(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+  const verify = at('verify');
+  if (verify) {
+    const value = reader.str(verify.value, `${path}.verify`, verify.line);
+    if (value !== undefined) config.verify = value;
+  }
+  const policy = at('policy');
+  if (policy) config.policy = reader.toJs(policy.value);
+  const context = at('context');
+  if (context) {
+    if (!isMap(context.value)) reader.error(context.value, `${path}.context must be a mapping`, context.line);
+    else config.context = reader.toJs(context.value) as Record<string, unknown>;
+  }
+  if (!verify && !policy) {
+    reader.error(node, `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`);
+  }
+  const ttl = at('resultTtlSeconds');
+  if (ttl) {
+    const value = reader.num(ttl.value, `${path}.resultTtlSeconds`, 0, 3600, true, ttl.line);
+    if (value !== undefined) config.resultTtlSeconds = value;
+  }
+  const lambdaType = at('lambdaType');
+  if (lambdaType) {
+    const value = reader.oneOf(lambdaType.value, `${path}.lambdaType`, ['TOKEN', 'REQUEST'] as const, lambdaType.line);
+    if (value !== undefined) config.lambdaType = value;
+  }
+}
+
+function readAlb(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+  const arn = at('albArn');
+  if (!arn) reader.error(node, `${path}.albArn is required: the blob's signer must be checked against it`);
+  else {
+    const value = reader.str(arn.value, `${path}.albArn`, arn.line);
+    if (value !== undefined && !ALB_ARN.test(value)) {
+      reader.error(arn.value, `${path}.albArn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)`);
+    } else if (value !== undefined) config.albArn = value;
+  }
+  const on = at('onUnauthenticatedRequest');
+  if (on) {
+    const value = reader.oneOf(on.value, `${path}.onUnauthenticatedRequest`, ['authenticate', 'deny', 'allow'] as const, on.line);
+    if (value !== undefined) config.onUnauthenticatedRequest = value;
+  }
+  const keyUrl = at('keyUrl');
+  if (keyUrl) {
+    const value = reader.url(keyUrl.value, `${path}.keyUrl`, keyUrl.line, true);
+    if (value !== undefined) config.keyUrl = value.replace(/\/+$/, '');
+  }
+  const endpoint = at('authorizationEndpoint');
+  if (endpoint) {
+    const value = reader.url(endpoint.value, `${path}.authorizationEndpoint`, endpoint.line, false);
+    if (value !== undefined) config.authorizationEndpoint = value;
+  }
+}
+
+/** Split "METHOD /path" or "$default" and check the template; ALB routes allow `*` and `?`. */
+export function parseRouteTemplate(
+  text: string,
+  alb: boolean,
+): { ok: true; method: string; path: string } | { ok: false; message: string } {
+  const trimmed = text.trim();
+  if (trimmed === '$default') return { ok: true, method: '$default', path: '$default' };
+  const match = /^(\S+)\s+(\S+)$/.exec(trimmed);
+  if (!match) return { ok: false, message: 'must look like "GET /orders/{id}", "ANY /{proxy+}" or "$default"' };
+  const method = match[1] ?? '';
+  const path = match[2] ?? '';
+  if (!ROUTE_METHODS.includes(method)) return { ok: false, message: `method must be one of ${ROUTE_METHODS.join(', ')} (got ${JSON.stringify(method)})` };
+  if (!path.startsWith('/')) return { ok: false, message: `path must start with "/" (got ${JSON.stringify(path)})` };
+  if (alb) {
+    if (/[{}]/.test(path)) return { ok: false, message: 'ALB path patterns use * and ?, not {param}' };
+    return { ok: true, method, path };
+  }
+  if (/[*?]/.test(path)) return { ok: false, message: '* and ? are ALB path patterns; API Gateway paths use {param} and {proxy+}' };
+  const segments = path === '/' ? [] : path.slice(1).split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] ?? '';
+    if (s === '') return { ok: false, message: `path has an empty segment: ${JSON.stringify(path)}` };
+    if (/^\{[A-Za-z0-9._-]+\+\}$/.test(s)) {
+      if (i !== segments.length - 1) return { ok: false, message: `${s} must be the last segment` };
+    } else if (/[{}]/.test(s) && !/^\{[A-Za-z0-9._-]+\}$/.test(s)) {
+      return { ok: false, message: `bad path parameter ${JSON.stringify(s)} (use {name} or {name+})` };
+    }
+  }
+  return { ok: true, method, path };
+}
+
+function readRbac(reader: Reader, node: Node | null, path: string, parentLine: number): RbacPolicy | undefined {
+  const entries = reader.map(node, path, ['groups', 'allGroups', 'scopes', 'claims'], parentLine);
+  if (!entries) return undefined;
+  const rbac: RbacPolicy = {};
+  for (const key of ['groups', 'allGroups', 'scopes'] as const) {
+    const e = entries.get(key);
+    if (!e) continue;
+    const list = reader.strList(e.value, `${path}.${key}`, reader.line(e.key));
+    if (list) rbac[key] = list;
+  }
+  const claims = entries.get('claims');
+  if (claims) {
+    const map = reader.map(claims.value, `${path}.claims`, undefined, reader.line(claims.key));
+    if (map) {
+      const out: Record<string, string | string[]> = {};
+      for (const [name, e] of map) {
+        const valuePath = `${path}.claims.${name}`;
+        const value = isSeq(e.value)
+          ? reader.strList(e.value, valuePath, reader.line(e.key), true)
+          : reader.str(e.value, valuePath, reader.line(e.key));
+        if (value !== undefined) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      }
+      rbac.claims = out;
+    }
+  }
+  return rbac;
+}
+
+function readRoute(
+  reader: Reader,
+  node: Node | null,
+  index: number,
+  authorizers: Record<string, AuthorizerConfig>,
+  parentLine: number,
+): RouteConfig | undefined {
+  const path = `routes[${index}]`;
+  const entries = reader.map(node, path, ['route', 'authorizer', 'scopes', 'rbac', 'apiKind'], parentLine);
+  if (!entries) return undefined;
+  const routeEntry = entries.get('route');
+  const authEntry = entries.get('authorizer');
+  if (!routeEntry) reader.error(node, `${path}.route is required ("METHOD /path" or "$default")`);
+  if (!authEntry) reader.error(node, `${path}.authorizer is required (an authorizer name, none or iam)`);
+  if (!routeEntry || !authEntry) return undefined;
+  const routeText = reader.str(routeEntry.value, `${path}.route`, reader.line(routeEntry.key));
+  const authName = reader.str(authEntry.value, `${path}.authorizer`, reader.line(authEntry.key));
+  if (routeText === undefined || authName === undefined) return undefined;
+  let authorizer: AuthorizerConfig | undefined;
+  let authorizerType: RouteConfig['authorizerType'];
+  if (authName === 'none' || authName === 'iam') authorizerType = authName;
+  else {
+    authorizer = Object.hasOwn(authorizers, authName) ? authorizers[authName] : undefined;
+    if (!authorizer) {
+      const known = Object.keys(authorizers);
+      reader.error(
+        authEntry.value,
+        `${path}.authorizer ${JSON.stringify(authName)} is not defined under authorizers (known: ${known.length ? known.join(', ') : 'none'}; or use none, iam)`,
+      );
+      return undefined;
+    }
+    authorizerType = authorizer.type;
+  }
+  const alb = authorizerType === 'alb';
+  const template = parseRouteTemplate(routeText, alb);
+  if (!template.ok) {
+    reader.error(routeEntry.value, `${path}.route ${template.message}`);
+    return undefined;
+  }
+  const route: RouteConfig = {
+    route: routeText.trim(),
+    method: template.method,
+    path: template.path,
+    authorizer: authorizer ? authorizer.name : null,
+    authorizerType,
+    scopes: authorizer?.scopes ?? [],
+    source: source(reader, node),
+  };
+  const apiKind = entries.get('apiKind');
+  if (apiKind) {
+    const value = reader.oneOf<ApiKind>(apiKind.value, `${path}.apiKind`, ['rest', 'http', 'alb'], reader.line(apiKind.key));
+    if (value !== undefined) {
+      if ((value === 'alb') !== alb) reader.error(apiKind.value, `${path}.apiKind alb goes with alb authorizers only`);
+      route.apiKind = value;
+    }
+  }
+  const scopes = entries.get('scopes');
+  if (scopes) {
+    const list = reader.strList(scopes.value, `${path}.scopes`, reader.line(scopes.key));
+    if (list) route.scopes = list;
+  }
+  const rbac = entries.get('rbac');
+  if (rbac) {
+    const value = readRbac(reader, rbac.value, `${path}.rbac`, reader.line(rbac.key));
+    if (value) route.rbac = value;
+  }
+  if (authorizerType === 'cognito' && route.scopes.length === 0) {
+    reader.warn(
+      'cognito-id-token-only',
+      node,
+      `${route.route}: a Cognito authorizer on a method without scopes accepts only ID tokens (an access token gets 401)`,
+    );
+  }
+  if ((authorizerType === 'lambda' || authorizerType === 'alb' || authorizerType === 'none' || authorizerType === 'iam') && route.scopes.length > 0) {
+    reader.warn(
+      `${authorizerType}-scopes-ignored`,
+      scopes?.value ?? node,
+      `${route.route}: scopes on a ${authorizerType === 'none' ? 'route without authorizer' : `${authorizerType}-authorized route`} are ignored by AWS`,
+    );
+  }
+  if (
+    authorizer?.type === 'lambda' &&
+    (authorizer.resultTtlSeconds ?? 300) > 0 &&
+    /\{[^}]+\+\}/.test(route.path) &&
+    JSON.stringify(authorizer.policy ?? null).includes('${methodArn}')
+  ) {
+    reader.warn(
+      'lambda-cache-proxy',
+      node,
+      `${route.route}: the Lambda policy allows only the invoked method ARN and results are cached for ${authorizer.resultTtlSeconds ?? 300}s, so other paths of this proxy route get 403 from the cache`,
+    );
+  }
+  return route;
+}
+
+/** Parse authdebug.yaml / authdebug.json (JSON is read by the same YAML parser, so lines are exact). */
+export function parseConfigFile(fileName: string, text: string): ConfigResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0] ?? e.code}`),
+    };
+  }
+  const reader = new Reader(fileName, doc, lines);
+  const root = reader.map(reader.resolve(doc.contents), '', ['version', 'defaults', 'api', 'authorizers', 'routes']);
+  if (!root) return { ok: false, errors: reader.errors.map((e) => e.replace(/:  must be/, ': the file must be')) };
+  const version = root.get('version');
+  if (!version) reader.error(doc.contents, 'version is required (version: 1)');
+  else if (!isScalar(version.value) || version.value.value !== 1) reader.error(version.value, 'version must be 1', reader.line(version.key));
+
+  let region: string | undefined;
+  let clockSkewSeconds = 0;
+  const defaults = root.get('defaults');
+  if (defaults) {
+    const entries = reader.map(defaults.value, 'defaults', ['region', 'clockSkewSeconds'], reader.line(defaults.key));
+    const r = entries?.get('region');
+    if (r) {
+      const value = reader.str(r.value, 'defaults.region', reader.line(r.key));
+      if (value !== undefined && !REGION.test(value)) reader.error(r.value, 'defaults.region must be a region such as us-east-1');
+      else region = value;
+    }
+    const skew = entries?.get('clockSkewSeconds');
+    if (skew) clockSkewSeconds = reader.num(skew.value, 'defaults.clockSkewSeconds', 0, 300, false, reader.line(skew.key)) ?? 0;
+  }
+
+  let api: ApiCoordinates | undefined;
+  const apiEntry = root.get('api');
+  if (apiEntry) {
+    const entries = reader.map(apiEntry.value, 'api', ['region', 'accountId', 'apiId', 'stage', 'kind'], reader.line(apiEntry.key));
+    if (entries) {
+      const get = (key: string, required: boolean): string | undefined => {
+        const e = entries.get(key);
+        if (!e) {
+          if (required) reader.error(apiEntry.value, `api.${key} is required`);
+          return undefined;
+        }
+        return reader.str(e.value, `api.${key}`, reader.line(e.key));
+      };
+      const apiRegion = get('region', false);
+      if (apiRegion !== undefined && !REGION.test(apiRegion)) reader.error(entries.get('region')?.value, 'api.region must be a region such as us-east-1');
+      const accountId = get('accountId', true);
+      if (accountId !== undefined && !/^\d{12}$/.test(accountId)) reader.error(entries.get('accountId')?.value, 'api.accountId must be 12 digits');
+      const apiId = get('apiId', true);
+      const stage = get('stage', true);
+      const kindEntry = entries.get('kind');
+      const kind = kindEntry ? reader.oneOf<ApiKind>(kindEntry.value, 'api.kind', ['rest', 'http'], reader.line(kindEntry.key)) : undefined;
+      api = {
+        region: apiRegion ?? region ?? 'us-east-1',
+        accountId: accountId ?? '<accountId>',
+        apiId: apiId ?? '<apiId>',
+        stage: stage ?? '<stage>',
+      };
+      if (kind) api.kind = kind;
+    }
+  }
+
+  const authorizers: Record<string, AuthorizerConfig> = {};
+  const authEntry = root.get('authorizers');
+  if (authEntry) {
+    const entries = reader.map(authEntry.value, 'authorizers', undefined, reader.line(authEntry.key));
+    for (const [name, e] of entries ?? []) {
+      if (name === 'none' || name === 'iam') {
+        reader.error(e.key, `authorizers.${name}: "${name}" is reserved for routes without a token authorizer`);
+        continue;
+      }
+      const config = readAuthorizer(reader, name, e.value, reader.line(e.key));
+      if (config) Object.defineProperty(authorizers, name, { value: config, enumerable: true, writable: true, configurable: true });
+    }
+    for (const config of Object.values(authorizers)) {
+      if (config.verify === undefined) continue;
+      const target = Object.hasOwn(authorizers, config.verify) ? authorizers[config.verify] : undefined;
+      if (!target || (target.type !== 'cognito' && target.type !== 'jwt')) {
+        reader.errors.push(
+          `${fileName}:${config.source?.line ?? 1}: authorizers.${config.name}.verify must name a cognito or jwt authorizer (got ${JSON.stringify(config.verify)})`,
+        );
+      }
+    }
+  }
+
+  const routes: RouteConfig[] = [];
+  const routesEntry = root.get('routes');
+  if (!routesEntry) reader.error(doc.contents, 'routes is required (a list of {route, authorizer})');
+  else if (!isSeq(routesEntry.value)) reader.error(routesEntry.value, 'routes must be a list', reader.line(routesEntry.key));
+  else {
+    const seen = new Map<string, number>();
+    routesEntry.value.items.forEach((item, i) => {
+      const node = reader.resolve(item);
+      const route = readRoute(reader, node, i, authorizers, reader.line(routesEntry.value));
+      if (!route) return;
+      const key = `${route.method} ${route.path}`;
+      const previous = seen.get(key);
+      if (previous !== undefined) reader.error(node, `routes[${i}].route ${JSON.stringify(route.route)} duplicates routes[${previous}]`);
+      else seen.set(key, i);
+      routes.push(route);
+    });
+  }
+
+  const hasLambda = Object.values(authorizers).some((a) => a.type === 'lambda');
+  if (!api) {
+    api = { region: region ?? 'us-east-1', accountId: '<accountId>', apiId: '<apiId>', stage: '<stage>' };
+    if (hasLambda) {
+      reader.warnings.push(
+        warning('api-placeholders', `${fileName}:1: api (region, accountId, apiId, stage) is not set: method ARNs use placeholders`),
+      );
+    }
+  }
+  if (reader.errors.length > 0) return { ok: false, errors: reader.errors };
+  return {
+    ok: true,
+    config: {
+      version: 1,
+      file: fileName,
+      defaults: { region: region ?? api.region, clockSkewSeconds },
+      api,
+      authorizers,
+      routes,
+      warnings: reader.warnings,
+    },
+  };
+}

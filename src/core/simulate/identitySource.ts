@@ -1,0 +1,93 @@
+// Finding the identity-source header value in whatever the user gave: a bare token, a header, a header block.
+import { parseInput } from '../inspect.ts';
+import type { TraceStep } from './result.ts';
+import { step } from './result.ts';
+
+/** The value of the identity-source header, split into scheme and token. */
+export interface IdentityValue {
+  /** The token without a `Bearer` scheme. */
+  token: string;
+  scheme: string | undefined;
+  /** True when a bare token was given and is assumed to be in the header. */
+  assumed: boolean;
+}
+
+/** What was found: the header's value, and (for ALB) the companion headers of a header block. */
+export interface IdentityLookup {
+  value: IdentityValue | undefined;
+  notes: TraceStep[];
+  /** x-amzn-oidc-accesstoken / x-amzn-oidc-identity when a header block carried them. */
+  accessToken: string | undefined;
+  identity: string | undefined;
+}
+
+const HEADER_LINE = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*(.*)$/;
+
+function splitScheme(value: string): { token: string; scheme: string | undefined } {
+  const parts = value.trim().split(/\s+/);
+  if (parts.length === 2 && /^bearer$/i.test(parts[0] ?? '')) return { token: parts[1] ?? '', scheme: parts[0] };
+  return { token: value.trim(), scheme: undefined };
+}
+
+function scanHeader(text: string, wanted: string): string | undefined {
+  for (const line of text.split(/\r?\n/)) {
+    const m = HEADER_LINE.exec(line.trim());
+    if (m && (m[1] ?? '').toLowerCase() === wanted) return m[2] ?? '';
+  }
+  return undefined;
+}
+
+/** Look for `header` (case-insensitive) in the input; a bare token is taken to be in that header. */
+export function findIdentity(input: string | undefined, header: string): IdentityLookup {
+  const wanted = header.toLowerCase();
+  const notes: TraceStep[] = [];
+  const none = (message: string): IdentityLookup => ({
+    value: undefined,
+    notes: [...notes, step('identity-source', 'fail', message)],
+    accessToken: undefined,
+    identity: undefined,
+  });
+  if (input === undefined || input.trim() === '') return none(`no ${header} header: the request carries no token`);
+  const parsed = parseInput(input);
+  if (parsed.ok) {
+    const accessToken = parsed.tokens.find((t) => t.header === 'x-amzn-oidc-accesstoken')?.token;
+    const exact = parsed.tokens.find((t) => t.header === wanted);
+    const bare = parsed.tokens.find((t) => t.header === undefined);
+    const found = exact ?? bare;
+    if (found) {
+      if (found.token === '') return none(`the ${header} header is empty`);
+      notes.push(
+        step(
+          'identity-source',
+          'pass',
+          exact ? `${header} header found in the input` : `a bare token was given: taken as the value of the ${header} header`,
+        ),
+      );
+      return {
+        value: { token: found.token, scheme: found.scheme, assumed: !exact },
+        notes,
+        accessToken,
+        identity: parsed.identity,
+      };
+    }
+    const custom = scanHeader(input, wanted);
+    if (custom !== undefined && custom.trim() !== '') {
+      notes.push(step('identity-source', 'pass', `${header} header found in the input`));
+      return { value: { ...splitScheme(custom), assumed: false }, notes, accessToken, identity: parsed.identity };
+    }
+    const present = parsed.tokens.map((t) => t.header).filter((h): h is string => h !== undefined);
+    return none(`the input has ${present.join(', ')} but no ${header} header (the authorizer's identity source)`);
+  }
+  const custom = scanHeader(input, wanted);
+  if (custom !== undefined) {
+    if (custom.trim() === '') return none(`the ${header} header is empty`);
+    notes.push(step('identity-source', 'pass', `${header} header found in the input`));
+    return { value: { ...splitScheme(custom), assumed: false }, notes, accessToken: undefined, identity: undefined };
+  }
+  const lines = input.trim().split(/\r?\n/);
+  if (lines.length === 1) {
+    notes.push(step('identity-source', 'info', `the input is not a token (${parsed.message}); sent as the ${header} value`));
+    return { value: { ...splitScheme(input), assumed: true }, notes, accessToken: undefined, identity: undefined };
+  }
+  return none(`the input has no ${header} header (${parsed.message})`);
+}
