@@ -26,7 +26,10 @@ export interface TestServer {
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** Starts an HTTP (or, with `tls`, HTTPS) server on 127.0.0.1 at a free port. */
-export async function startServer(handler: Handler, tls?: { key: string; cert: string }): Promise<TestServer> {
+export async function startServer(
+  handler: Handler,
+  tls?: { key: string; cert: string },
+): Promise<TestServer> {
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
   const wrapped: Handler = (req, res) => {
@@ -92,7 +95,10 @@ export function selfSignedCert(): { key: string; cert: string } | undefined {
       ],
       { stdio: 'ignore', timeout: 10_000 },
     );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
   } catch {
     return undefined;
   } finally {

@@ -36,7 +36,9 @@ async function failure(get: HttpGet, url: string): Promise<{ error: KeyFetchErro
 
 function jwksBody(): string {
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+  return JSON.stringify({
+    keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }],
+  });
 }
 
 /** Counts connections an agent opens: proves a refused URL made no request at all. */
@@ -185,7 +187,10 @@ describe('httpGet against real servers', () => {
 
   it('allows http://localhost (it resolves to loopback)', async () => {
     const server = await serve((_req, res) => res.end('{}'));
-    const res = await get(`http://localhost:${server.port}/jwks.json`, { timeoutMs: TIMEOUT, maxBytes: MAX_BYTES });
+    const res = await get(`http://localhost:${server.port}/jwks.json`, {
+      timeoutMs: TIMEOUT,
+      maxBytes: MAX_BYTES,
+    });
     assert.equal(res.status, 200);
   });
 
@@ -215,16 +220,23 @@ describe('httpGet against real servers', () => {
   });
 
   const tls = selfSignedCert();
-  it('rejects a self-signed certificate, and accepts it only when its CA is added', { skip: tls === undefined }, async () => {
-    assert.ok(tls);
-    const server = await serve((_req, res) => res.end('{}'), tls);
-    const { error } = await failure(get, server.url('/jwks.json'));
-    assert.equal(error.code, 'network');
-    assert.match(error.message, /TLS certificate of 127\.0\.0\.1 is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
-    const trusting = createHttpGet({ ca: tls.cert });
-    const res = await trusting(server.url('/jwks.json'), { timeoutMs: TIMEOUT, maxBytes: MAX_BYTES });
-    assert.equal(res.status, 200);
-  });
+  it(
+    'rejects a self-signed certificate, and accepts it only when its CA is added',
+    { skip: tls === undefined },
+    async () => {
+      assert.ok(tls);
+      const server = await serve((_req, res) => res.end('{}'), tls);
+      const { error } = await failure(get, server.url('/jwks.json'));
+      assert.equal(error.code, 'network');
+      assert.match(
+        error.message,
+        /TLS certificate of 127\.0\.0\.1 is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+      );
+      const trusting = createHttpGet({ ca: tls.cert });
+      const res = await trusting(server.url('/jwks.json'), { timeoutMs: TIMEOUT, maxBytes: MAX_BYTES });
+      assert.equal(res.status, 200);
+    },
+  );
 });
 
 describe('key store over real servers: bodies that are not key sets', () => {

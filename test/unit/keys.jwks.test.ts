@@ -40,7 +40,12 @@ describe('parseJwks', () => {
   it('imports RSA 2048 and EC P-256 keys with their metadata', () => {
     const set = value(
       parseJwks(
-        { keys: [jwk(rsa2048, { kid: 'r1', alg: 'RS256', use: 'sig' }), jwk(ecP256, { kid: 'e1', alg: 'ES256' })] },
+        {
+          keys: [
+            jwk(rsa2048, { kid: 'r1', alg: 'RS256', use: 'sig' }),
+            jwk(ecP256, { kid: 'e1', alg: 'ES256' }),
+          ],
+        },
         SRC,
         { fetchedAt: 1234 },
       ),
@@ -50,7 +55,10 @@ describe('parseJwks', () => {
     assert.equal(set.fetchedAt, 1234);
     assert.equal(set.stale, false);
     const [r, e] = set.keys;
-    assert.deepEqual([r?.kid, r?.kty, r?.alg, r?.use, r?.detail], ['r1', 'RSA', 'RS256', 'sig', 'RSA 2048-bit']);
+    assert.deepEqual(
+      [r?.kid, r?.kty, r?.alg, r?.use, r?.detail],
+      ['r1', 'RSA', 'RS256', 'sig', 'RSA 2048-bit'],
+    );
     assert.deepEqual([e?.kid, e?.kty, e?.detail], ['e1', 'EC', 'P-256']);
     assert.equal(r?.keyObject.type, 'public');
   });
@@ -102,13 +110,26 @@ describe('parseJwks', () => {
   });
 
   it('calls null, {}, {keys:null}, {keys:[null]} and other shapes a malformed key set', () => {
-    for (const input of [null, {}, { keys: null }, { keys: [null] }, { keys: [[]] }, { keys: {} }, [], 42, true]) {
+    for (const input of [
+      null,
+      {},
+      { keys: null },
+      { keys: [null] },
+      { keys: [[]] },
+      { keys: {} },
+      [],
+      42,
+      true,
+    ]) {
       assert.equal(errorOf(parseJwks(input, SRC)).code, 'malformed-key-set', JSON.stringify(input));
     }
     for (const body of ['null', '{}', '{"keys":null}', '{"keys":[null]}', '[]', '"keys"']) {
       assert.equal(errorOf(parseJwks(body, SRC)).code, 'malformed-key-set', body);
     }
-    assert.equal(errorOf(parseJwks({ keys: Array.from({ length: 101 }, () => ({})) }, SRC)).code, 'malformed-key-set');
+    assert.equal(
+      errorOf(parseJwks({ keys: Array.from({ length: 101 }, () => ({})) }, SRC)).code,
+      'malformed-key-set',
+    );
   });
 
   it('skips members without kty, with unknown kty or with non-string fields', () => {
@@ -133,7 +154,10 @@ describe('parseJwks', () => {
 
   it('rejects bad JSON, invalid UTF-8, deep nesting and HTML with distinct messages', () => {
     assert.match(errorOf(parseJwks('{"keys": [', SRC)).message, /not valid JSON/);
-    assert.match(errorOf(parseJwks(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), SRC)).message, /not valid UTF-8/);
+    assert.match(
+      errorOf(parseJwks(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), SRC)).message,
+      /not valid UTF-8/,
+    );
     const deep = errorOf(parseJwks(`{"keys":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, SRC));
     assert.equal(deep.code, 'not-json');
     assert.match(deep.message, /nested deeper than 32/);
@@ -162,13 +186,24 @@ describe('parseJwks', () => {
 describe('jwksContentTypeProblem', () => {
   const body = '{"keys":[]}';
   it('accepts JSON types (with parameters) and a missing type', () => {
-    for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'application/jwk-set+json', undefined]) {
+    for (const type of [
+      'application/json',
+      'Application/JSON; charset=utf-8',
+      'application/jwk-set+json',
+      undefined,
+    ]) {
       assert.equal(jwksContentTypeProblem(type, body, SRC), undefined, String(type));
     }
   });
   it('reports HTML as a captive portal and other types as wrong', () => {
-    assert.match(jwksContentTypeProblem('text/html; charset=utf-8', '', SRC)?.message ?? '', /captive portal/);
-    assert.match(jwksContentTypeProblem('application/json', '<html><body>', SRC)?.message ?? '', /captive portal/);
+    assert.match(
+      jwksContentTypeProblem('text/html; charset=utf-8', '', SRC)?.message ?? '',
+      /captive portal/,
+    );
+    assert.match(
+      jwksContentTypeProblem('application/json', '<html><body>', SRC)?.message ?? '',
+      /captive portal/,
+    );
     assert.equal(jwksContentTypeProblem('text/plain', body, SRC)?.code, 'content-type');
   });
 });
@@ -206,7 +241,10 @@ describe('selectKeys', () => {
     const picked = selectKeys(set, { kid: '../../../../dev/null', alg: 'RS256' });
     assert.equal(picked.keys.length, 0);
     assert.equal(picked.problem?.code, 'no-key');
-    assert.match(picked.problem?.message ?? '', /no key with kid "\.\.\/\.\.\/\.\.\/\.\.\/dev\/null".*"rsa", "enc"/);
+    assert.match(
+      picked.problem?.message ?? '',
+      /no key with kid "\.\.\/\.\.\/\.\.\/\.\.\/dev\/null".*"rsa", "enc"/,
+    );
   });
 
   it('excludes use:"enc" keys', () => {
@@ -226,9 +264,15 @@ describe('selectKeys', () => {
       selectKeys(set, { kid: 'dup', alg: 'ES256' }).problem?.message ?? '',
       /an RSA key \(RSA 2048-bit\), which cannot verify ES256/,
     );
-    assert.match(selectKeys(set, { kid: 'ec384', alg: 'ES256' }).problem?.message ?? '', /\(P-384\), which cannot/);
+    assert.match(
+      selectKeys(set, { kid: 'ec384', alg: 'ES256' }).problem?.message ?? '',
+      /\(P-384\), which cannot/,
+    );
     assert.match(selectKeys(set, { kid: 'rsa', alg: 'HS256' }).problem?.message ?? '', /is for RS256/);
-    assert.match(selectKeys(set, { kid: 'dup', alg: 'none' }).problem?.message ?? '', /"none" is not supported/);
+    assert.match(
+      selectKeys(set, { kid: 'dup', alg: 'none' }).problem?.message ?? '',
+      /"none" is not supported/,
+    );
   });
 
   it('refuses to guess between duplicate kids, but lets the alg disambiguate', () => {
@@ -255,7 +299,10 @@ describe('parsePem', () => {
 
   it('reads an SPKI EC key and labels it with the kid', () => {
     const set = value(parsePem(ecPem, 'https://alb/kid', { kid: 'abc', fetchedAt: 5 }));
-    assert.deepEqual([set.keys[0]?.kid, set.keys[0]?.kty, set.keys[0]?.detail, set.fetchedAt], ['abc', 'EC', 'P-256', 5]);
+    assert.deepEqual(
+      [set.keys[0]?.kid, set.keys[0]?.kty, set.keys[0]?.detail, set.fetchedAt],
+      ['abc', 'EC', 'P-256', 5],
+    );
     assert.equal(value(parsePem(new TextEncoder().encode(ecPem), 'bytes')).keys.length, 1);
   });
 
@@ -268,9 +315,15 @@ describe('parsePem', () => {
     const priv = errorOf(parsePem(ecP256.privateKey.export({ format: 'pem', type: 'pkcs8' }), 'file'));
     assert.equal(priv.code, 'invalid-pem');
     assert.match(priv.message, /PRIVATE key/);
-    assert.match(errorOf(parsePem(rsa1024.publicKey.export({ format: 'pem', type: 'spki' }), 'f')).message, /1024 bits/);
+    assert.match(
+      errorOf(parsePem(rsa1024.publicKey.export({ format: 'pem', type: 'spki' }), 'f')).message,
+      /1024 bits/,
+    );
     assert.match(errorOf(parsePem('hello', 'f')).message, /no PEM block found/);
-    assert.equal(errorOf(parsePem('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', 'f')).code, 'invalid-pem');
+    assert.equal(
+      errorOf(parsePem('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', 'f')).code,
+      'invalid-pem',
+    );
     assert.match(errorOf(parsePem('<html><body>portal</body></html>', 'f')).message, /captive portal/);
     const der = ecP256.publicKey.export({ format: 'der', type: 'spki' });
     der[der.length - 1] = (der[der.length - 1] ?? 0) ^ 1;
@@ -301,10 +354,18 @@ describe('ALB key endpoint', () => {
   });
 
   it('takes the region from a well-formed ALB ARN only', () => {
-    const arn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+    const arn =
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
     assert.equal(regionFromAlbArn(arn), 'eu-west-1');
-    assert.equal(regionFromAlbArn(arn.replace('aws:', 'aws-us-gov:').replace('eu-west-1', 'us-gov-west-1')), 'us-gov-west-1');
-    assert.equal(regionFromAlbArn(arn.replace('eu-west-1', 'us-gov-west-1')), undefined, 'partition mismatch');
+    assert.equal(
+      regionFromAlbArn(arn.replace('aws:', 'aws-us-gov:').replace('eu-west-1', 'us-gov-west-1')),
+      'us-gov-west-1',
+    );
+    assert.equal(
+      regionFromAlbArn(arn.replace('eu-west-1', 'us-gov-west-1')),
+      undefined,
+      'partition mismatch',
+    );
     assert.equal(regionFromAlbArn(arn.replace('app/', 'net/')), undefined);
     assert.equal(regionFromAlbArn(arn.replace('eu-west-1', 'evil.com/x')), undefined);
     assert.equal(regionFromAlbArn(42), undefined);
@@ -314,22 +375,41 @@ describe('ALB key endpoint', () => {
     assert.equal(isUuidKid('a1b2c3d4-e5f6-4789-abcd-0123456789ab'), true);
     for (const bad of ['../../etc/passwd', 'a1b2c3d4-e5f6-4789-abcd-0123456789ab/../x', '', 7, undefined]) {
       assert.equal(isUuidKid(bad), false, String(bad));
-      assert.equal(errorOf(albKeyUrl('https://public-keys.auth.elb.eu-west-1.amazonaws.com', bad)).code, 'invalid-kid');
+      assert.equal(
+        errorOf(albKeyUrl('https://public-keys.auth.elb.eu-west-1.amazonaws.com', bad)).code,
+        'invalid-kid',
+      );
     }
     assert.equal(
       value(albKeyUrl('https://s3.example/bucket/', 'a1b2c3d4-e5f6-4789-abcd-0123456789ab')),
       'https://s3.example/bucket/a1b2c3d4-e5f6-4789-abcd-0123456789ab',
     );
-    assert.equal(errorOf(albKeyUrl('http://example.com', 'a1b2c3d4-e5f6-4789-abcd-0123456789ab')).code, 'insecure-url');
+    assert.equal(
+      errorOf(albKeyUrl('http://example.com', 'a1b2c3d4-e5f6-4789-abcd-0123456789ab')).code,
+      'insecure-url',
+    );
   });
 });
 
 describe('key URL rules', () => {
   it('recognises loopback URLs only', () => {
-    for (const url of ['http://localhost:9229/x', 'http://127.0.0.1/x', 'http://127.4.5.6:8/x', 'http://[::1]:8080/', 'http://2130706433/']) {
+    for (const url of [
+      'http://localhost:9229/x',
+      'http://127.0.0.1/x',
+      'http://127.4.5.6:8/x',
+      'http://[::1]:8080/',
+      'http://2130706433/',
+    ]) {
       assert.equal(isLoopbackUrl(url), true, url);
     }
-    for (const url of ['http://localhost.evil.com/', 'http://127.0.0.1.nip.io/', 'http://[::ffff:127.0.0.1]/', 'http://10.0.0.1/', 'file:///x', 'nope']) {
+    for (const url of [
+      'http://localhost.evil.com/',
+      'http://127.0.0.1.nip.io/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://10.0.0.1/',
+      'file:///x',
+      'nope',
+    ]) {
       assert.equal(isLoopbackUrl(url), false, url);
     }
   });

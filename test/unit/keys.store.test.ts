@@ -1,7 +1,7 @@
 // Key store caching rules with an injected clock, over a real loopback server that counts requests.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { after, beforeEach, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { KeyFetchError } from '../../src/core/keys/keyErrors.ts';
 import { cognitoJwksUrl, createKeyStore, isLoopbackUrl } from '../../src/core/keys/keyStore.ts';
@@ -12,42 +12,46 @@ import type { TestServer } from '../support/httpServer.ts';
 const MINUTE = 60_000;
 const KID = 'a1b2c3d4-e5f6-4789-abcd-0123456789ab';
 const rsaJwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }) };
-const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' });
+const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+  format: 'pem',
+  type: 'spki',
+});
 
 /** What the fake endpoint answers; tests flip it between calls. */
 let mode: 'jwks' | 'fail' | 'slow' | 'html' = 'jwks';
 let kids = ['k1'];
 let clock = 0;
 
-const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-const server = await startServer((req, res) => {
-  if (req.url?.startsWith('/alb/')) {
-    if (mode === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<html><body>login</body></html>');
+let server: TestServer;
+let JWKS: string;
+before(async () => {
+  server = await startServer((req, res) => {
+    if (req.url?.startsWith('/alb/')) {
+      if (mode === 'html') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>login</body></html>');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'binary/octet-stream' });
+      res.end(ecPem);
       return;
     }
-    res.writeHead(200, { 'content-type': 'binary/octet-stream' });
-    res.end(ecPem);
-    return;
-  }
-  if (mode === 'fail') {
-    res.writeHead(503);
-    res.end();
-    return;
-  }
-  const body = JSON.stringify({ keys: kids.map((kid) => ({ ...rsaJwk, kid, alg: 'RS256', use: 'sig' })) });
-  const send = () => {
-    res.writeHead(200, { 'content-type': 'application/jwk-set+json' });
-    res.end(body);
-  };
-  if (mode === 'slow') setTimeout(send, 50);
-  else send();
+    if (mode === 'fail') {
+      res.writeHead(503);
+      res.end();
+      return;
+    }
+    const body = JSON.stringify({ keys: kids.map((kid) => ({ ...rsaJwk, kid, alg: 'RS256', use: 'sig' })) });
+    const send = () => {
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json' });
+      res.end(body);
+    };
+    if (mode === 'slow') setTimeout(send, 50);
+    else send();
+  });
+  JWKS = server.url('/.well-known/jwks.json');
 });
-servers.push(server);
-const JWKS = server.url('/.well-known/jwks.json');
+after(() => server.close());
 
 function newStore(httpGet: HttpGet = createHttpGet()): KeyProvider {
   return createKeyStore({ httpGet, now: () => clock, timeoutMs: 1000 });
@@ -187,7 +191,11 @@ describe('key store', () => {
   });
 
   it('does not hang on an injected httpGet that never settles', async () => {
-    const store = createKeyStore({ httpGet: () => new Promise(() => undefined), now: () => clock, timeoutMs: 100 });
+    const store = createKeyStore({
+      httpGet: () => new Promise(() => undefined),
+      now: () => clock,
+      timeoutMs: 100,
+    });
     const started = performance.now();
     const result = await store.jwks('https://example.test/jwks.json');
     assert.equal(result.ok ? 'ok' : result.error.code, 'timeout');
@@ -207,29 +215,29 @@ describe('key store', () => {
 });
 
 describe('key store: ALB keys', () => {
-  const base = `${server.origin}/alb/`;
+  const base = () => `${server.origin}/alb/`;
 
   it('rejects a non-UUID kid before any request', async () => {
     const store = newStore();
-    const result = await store.albKey(base, '../../secret');
+    const result = await store.albKey(base(), '../../secret');
     assert.equal(result.ok ? 'ok' : result.error.code, 'invalid-kid');
     assert.equal(server.requests.length, 0);
   });
 
   it('fetches {base}/{kid}, accepts a PEM served as binary/octet-stream, and caches it', async () => {
     const store = newStore();
-    const set = value(await store.albKey(base, KID));
+    const set = value(await store.albKey(base(), KID));
     assert.equal(server.requests[0]?.path, `/alb/${KID}`);
     assert.deepEqual([set.keys[0]?.kid, set.keys[0]?.kty, set.keys[0]?.detail], [KID, 'EC', 'P-256']);
-    await store.albKey(base, KID);
+    await store.albKey(base(), KID);
     assert.equal(server.requests.length, 1);
-    assert.equal(store.peekAlbKey(base, KID)?.keys.length, 1);
-    assert.equal(store.peekAlbKey(base, 'nope'), undefined);
+    assert.equal(store.peekAlbKey(base(), KID)?.keys.length, 1);
+    assert.equal(store.peekAlbKey(base(), 'nope'), undefined);
   });
 
   it('reports an HTML page instead of a PEM as a captive portal', async () => {
     mode = 'html';
-    const result = await newStore().albKey(base, KID);
+    const result = await newStore().albKey(base(), KID);
     assert.match(result.ok ? '' : result.error.message, /captive portal or proxy page\?/);
   });
 });

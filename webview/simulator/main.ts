@@ -161,7 +161,7 @@ function renderPickers(): void {
   for (const a of authorizers) append(authorizerSelect, option(a.name, `${a.name} (${a.type})`, a.name === previousAuthorizer));
   authorizerSelect.value = authorizers.some((a) => a.name === previousAuthorizer) ? previousAuthorizer : OWN_AUTHORIZER;
 
-  if (usable.length > 1 || config.configs.length > usable.length) append(setupBox, field('Configuration', configSelect));
+  append(setupBox, field('Configuration', configSelect));
   append(
     setupBox,
     field('Route', routeSelect),

@@ -48,7 +48,10 @@ export function albKeyUrl(baseUrl: string, kid: unknown): KeyResult<string> {
   if (!checked.ok) return checked;
   const base = checked.value;
   if (base.search !== '' || base.hash !== '') {
-    return fail('invalid-url', `${displayText(baseUrl)}: an ALB key base URL cannot have a query or fragment`);
+    return fail(
+      'invalid-url',
+      `${displayText(baseUrl)}: an ALB key base URL cannot have a query or fragment`,
+    );
   }
   return ok(`${base.origin}${base.pathname.replace(/\/+$/, '')}/${kid}`);
 }

@@ -159,7 +159,12 @@ function attempt(a: Attempt): Promise<HttpResponse> {
       }
       if (status !== 200) {
         const text = response.statusMessage ? ` ${displayText(response.statusMessage, 60)}` : '';
-        finish(new KeyFetchError('http-status', `${a.shown}: the server answered HTTP ${status}${text}; expected 200`));
+        finish(
+          new KeyFetchError(
+            'http-status',
+            `${a.shown}: the server answered HTTP ${status}${text}; expected 200`,
+          ),
+        );
         return;
       }
       const declared = response.headers['content-length'];
@@ -222,7 +227,11 @@ function networkError(err: unknown, a: Attempt): KeyFetchError {
   const at = `${a.shown}:`;
   switch (code) {
     case 'ENOTFOUND':
-      return new KeyFetchError('network', `${at} could not resolve host ${host} (DNS lookup failed, ENOTFOUND)`, code);
+      return new KeyFetchError(
+        'network',
+        `${at} could not resolve host ${host} (DNS lookup failed, ENOTFOUND)`,
+        code,
+      );
     case 'EAI_AGAIN':
       return new KeyFetchError(
         'network',

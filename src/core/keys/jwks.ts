@@ -87,7 +87,8 @@ export function jwksContentTypeProblem(
   const text = typeof body === 'string' ? body.slice(0, 200) : (decodeUtf8(body.subarray(0, 200)) ?? '');
   if (looksLikeHtml(contentType, text)) return htmlError(source);
   const type = mediaType(contentType);
-  if (type === undefined || type === 'application/json' || type === 'application/jwk-set+json') return undefined;
+  if (type === undefined || type === 'application/json' || type === 'application/jwk-set+json')
+    return undefined;
   return {
     code: 'content-type',
     message: `${displayText(source)}: expected a JSON key set but got content type "${displayText(type, 60)}"`,
@@ -158,14 +159,20 @@ export function parseJwks(
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    return fail('malformed-key-set', `${shown}: a key set must be an object with a "keys" array, got ${what}`);
+    return fail(
+      'malformed-key-set',
+      `${shown}: a key set must be an object with a "keys" array, got ${what}`,
+    );
   }
   const members = (value as { keys?: unknown }).keys;
   if (!Array.isArray(members)) {
     return fail('malformed-key-set', `${shown}: the key set has no "keys" array`);
   }
   if (members.length > MAX_KEYS) {
-    return fail('malformed-key-set', `${shown}: the key set has ${members.length} keys (more than ${MAX_KEYS})`);
+    return fail(
+      'malformed-key-set',
+      `${shown}: the key set has ${members.length} keys (more than ${MAX_KEYS})`,
+    );
   }
   const keys: VerificationKey[] = [];
   const warnings: Warning[] = [];
@@ -190,8 +197,11 @@ function importJwk(
   const shown = displayText(source);
   const kid = jwk.kid;
   const label = typeof kid === 'string' ? `key kid "${displayText(kid, 80)}"` : `keys[${index}]`;
-  const reject = (id: string, message: string) => ({ warning: warning(id, `${label} in ${shown} ${message}`) });
-  if (kid !== undefined && typeof kid !== 'string') return reject(KEY_WARNING.invalid, 'has a non-string kid; ignored');
+  const reject = (id: string, message: string) => ({
+    warning: warning(id, `${label} in ${shown} ${message}`),
+  });
+  if (kid !== undefined && typeof kid !== 'string')
+    return reject(KEY_WARNING.invalid, 'has a non-string kid; ignored');
   for (const name of ['kty', 'alg', 'use'] as const) {
     if (jwk[name] !== undefined && typeof jwk[name] !== 'string') {
       return reject(KEY_WARNING.invalid, `has a non-string "${name}"; ignored`);
@@ -215,7 +225,12 @@ function importJwk(
       `contains private key parts (${privateParts.join(', ')}): private key published! The key was rejected; whoever published it must rotate it`,
     );
   }
-  const fields = kty === 'RSA' ? (['n', 'e'] as const) : kty === 'EC' ? (['crv', 'x', 'y'] as const) : (['crv', 'x'] as const);
+  const fields =
+    kty === 'RSA'
+      ? (['n', 'e'] as const)
+      : kty === 'EC'
+        ? (['crv', 'x', 'y'] as const)
+        : (['crv', 'x'] as const);
   const clean: Record<string, string> = { kty };
   for (const field of fields) {
     const v = jwk[field];
@@ -256,7 +271,10 @@ export function describeKeyObject(
     case 'rsa': {
       const bits = details.modulusLength ?? 0;
       if (bits < MIN_RSA_BITS) {
-        return { problem: `is an RSA key of only ${bits} bits (minimum ${MIN_RSA_BITS})`, warningId: KEY_WARNING.weakRsa };
+        return {
+          problem: `is an RSA key of only ${bits} bits (minimum ${MIN_RSA_BITS})`,
+          warningId: KEY_WARNING.weakRsa,
+        };
       }
       const e = details.publicExponent ?? 0n;
       if (e < 3n || e % 2n === 0n) {
@@ -267,7 +285,10 @@ export function describeKeyObject(
     case 'ec': {
       const curve = CURVE_NAMES[details.namedCurve ?? ''];
       if (curve === undefined) {
-        return { problem: `uses an unsupported curve (${details.namedCurve ?? 'unknown'})`, warningId: KEY_WARNING.unsupported };
+        return {
+          problem: `uses an unsupported curve (${details.namedCurve ?? 'unknown'})`,
+          warningId: KEY_WARNING.unsupported,
+        };
       }
       return { kty: 'EC', detail: curve, curve };
     }
@@ -321,7 +342,8 @@ export function parsePem(
   }
   const first = blocks.find((b) => PUBLIC_PEM_TYPES.has(b.type));
   if (first === undefined) {
-    const found = blocks.length > 0 ? `found only "${displayText(blocks[0]?.type ?? '', 40)}"` : 'no PEM block found';
+    const found =
+      blocks.length > 0 ? `found only "${displayText(blocks[0]?.type ?? '', 40)}"` : 'no PEM block found';
     return fail('invalid-pem', `${shown}: expected a "-----BEGIN PUBLIC KEY-----" block; ${found}`);
   }
   let keyObject: KeyObject;
@@ -336,7 +358,10 @@ export function parsePem(
   const warnings: Warning[] = [];
   if (blocks.length > 1) {
     warnings.push(
-      warning(KEY_WARNING.pemMultiple, `${shown} holds ${blocks.length} PEM blocks; only the first public key is used`),
+      warning(
+        KEY_WARNING.pemMultiple,
+        `${shown} holds ${blocks.length} PEM blocks; only the first public key is used`,
+      ),
     );
   }
   const key: VerificationKey = {
@@ -368,7 +393,10 @@ export interface KeySelection {
  * Picks the key for a token: same kid (when the token has one), not `use:"enc"`, JWK alg equal to the
  * token alg when the JWK states one, and a key type/curve that can verify that alg.
  */
-export function selectKeys(set: KeySet, token: { kid?: string | undefined; alg?: string | undefined }): KeySelection {
+export function selectKeys(
+  set: KeySet,
+  token: { kid?: string | undefined; alg?: string | undefined },
+): KeySelection {
   const { kid, alg } = token;
   const shown = displayText(set.source);
   const byKid = kid === undefined ? set.keys : set.keys.filter((k) => k.kid === kid);
@@ -393,7 +421,10 @@ export function selectKeys(set: KeySet, token: { kid?: string | undefined; alg?:
     return why === undefined;
   });
   if (eligible.length === 0) {
-    return { keys: [], problem: { code: 'no-key', message: `no usable key in ${shown}: ${reasons.join('; ')}` } };
+    return {
+      keys: [],
+      problem: { code: 'no-key', message: `no usable key in ${shown}: ${reasons.join('; ')}` },
+    };
   }
   if (eligible.length > 1) {
     const message =
@@ -417,7 +448,10 @@ function exclusionReason(key: VerificationKey, alg: string | undefined): string 
   const needs = ALG_KEYS[alg];
   if (needs === undefined) return `alg "${displayText(alg, 20)}" is not supported`;
   const curve = keyCurve(key);
-  if (key.kty !== needs.kty || (needs.curves !== undefined && (curve === undefined || !needs.curves.includes(curve)))) {
+  if (
+    key.kty !== needs.kty ||
+    (needs.curves !== undefined && (curve === undefined || !needs.curves.includes(curve)))
+  ) {
     const detail = key.detail === '' ? '' : ` (${key.detail})`;
     return `${name} is an ${key.kty} key${detail}, which cannot verify ${alg}`;
   }

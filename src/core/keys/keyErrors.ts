@@ -43,8 +43,9 @@ export function toKeyError(err: unknown, url?: string): KeyError {
 
 /** Untrusted text (URLs, Location headers, library messages) made safe and short for a one-line message. */
 export function displayText(text: string, max = 200): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
-    `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  const clean = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

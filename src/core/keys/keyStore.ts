@@ -95,7 +95,10 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
       };
     }
     if (response.body.byteLength > maxBytes) {
-      return { ok: false, error: keyError('too-large', `${shown}: the response is larger than ${maxBytes} bytes`) };
+      return {
+        ok: false,
+        error: keyError('too-large', `${shown}: the response is larger than ${maxBytes} bytes`),
+      };
     }
     const fetchedAt = now();
     if (kind.type === 'alb') return parsePem(response.body, url, { kid: kind.kid, fetchedAt });
@@ -135,13 +138,19 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
     return pending;
   };
 
-  const lookup = (url: string, kind: Kind, kid: string | undefined, reload: boolean): Promise<KeyResult<KeySet>> => {
+  const lookup = (
+    url: string,
+    kind: Kind,
+    kid: string | undefined,
+    reload: boolean,
+  ): Promise<KeyResult<KeySet>> => {
     const entry = entryFor(url);
     const t = now();
     if (!reload && entry.good !== undefined) {
       if (isFresh(entry.good, t) && entry.lastError === undefined) {
         const unknownKid = kid !== undefined && !entry.good.keys.some((k) => k.kid === kid);
-        if (!unknownKid || !elapsed(entry.lastKidRefetchAt, t, cooldownMs)) return Promise.resolve(ok<KeySet>(entry.good));
+        if (!unknownKid || !elapsed(entry.lastKidRefetchAt, t, cooldownMs))
+          return Promise.resolve(ok<KeySet>(entry.good));
         entry.lastKidRefetchAt = t;
       } else if (entry.lastError !== undefined && !elapsed(entry.lastFailureAt, t, cooldownMs)) {
         const stale = view(entry);
@@ -194,8 +203,11 @@ function withGuard<T>(promise: Promise<T>, timeoutMs: number, url: string): Prom
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new KeyFetchError('timeout', `${displayText(url)}: no answer within ${timeoutMs} ms (timeout)`)),
-      timeoutMs + 1000,
+      () =>
+        reject(
+          new KeyFetchError('timeout', `${displayText(url)}: no answer within ${timeoutMs} ms (timeout)`),
+        ),
+      timeoutMs + Math.min(1000, timeoutMs),
     );
     timer.unref();
   });

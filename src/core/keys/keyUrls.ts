@@ -2,7 +2,8 @@
 import { displayText, fail, ok } from './keyErrors.ts';
 import type { KeyResult } from './types.ts';
 
-const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
+const COGNITO_ISSUER =
+  /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
 
 /** Loopback hosts may use plain http (local emulators); the WHATWG URL parser has already normalised IPs. */
 export function isLoopbackHostname(hostname: string): boolean {
@@ -47,5 +48,8 @@ export function checkKeyUrl(url: string): KeyResult<URL> {
       `${shown}: plain http is refused for keys (only localhost, 127.0.0.0/8 and [::1] may use http); use https://`,
     );
   }
-  return fail('invalid-url', `${shown}: only https URLs are fetched (got ${displayText(parsed.protocol, 20)})`);
+  return fail(
+    'invalid-url',
+    `${shown}: only https URLs are fetched (got ${displayText(parsed.protocol, 20)})`,
+  );
 }

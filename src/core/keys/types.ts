@@ -10,7 +10,10 @@ export interface HttpResponse {
 }
 
 /** Low-level GET used for key endpoints. Implementations must follow security.md's fetching rules. */
-export type HttpGet = (url: string, options: { timeoutMs: number; maxBytes: number }) => Promise<HttpResponse>;
+export type HttpGet = (
+  url: string,
+  options: { timeoutMs: number; maxBytes: number },
+) => Promise<HttpResponse>;
 
 /** A public key usable with node:crypto, with the JWK metadata that selection needs. */
 export interface VerificationKey {
