@@ -3,20 +3,43 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 
 const targets = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20',
-    banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 if (existsSync('src/vscode/extension.ts')) {
-  targets.push({ entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node',
-    format: 'cjs', target: 'node20', external: ['vscode'] });
+  targets.push({
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  });
 }
 for (const name of ['inspector', 'simulator']) {
   if (existsSync(`webview/${name}/main.ts`)) {
-    targets.push({ entryPoints: [`webview/${name}/main.ts`], outfile: `dist/webview/${name}.js`, platform: 'browser',
-      format: 'esm', target: 'es2022' });
+    targets.push({
+      entryPoints: [`webview/${name}/main.ts`],
+      outfile: `dist/webview/${name}.js`,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+    });
   }
 }
 await Promise.all(targets.map((t) => build({ ...common, ...t })));

@@ -56,13 +56,15 @@ export async function runInspect(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${INSPECT_USAGE}\n`);
     return EXIT.ok;
   }
-  if (args.positionals.length > 1) throw new UsageError('inspect takes one TOKEN (quote it, or use - for stdin)');
+  if (args.positionals.length > 1)
+    throw new UsageError('inspect takes one TOKEN (quote it, or use - for stdin)');
   const options = await verifyOptionsFromArgs(args, io);
   const input = await readTokenArgument(args.positionals[0], io);
   const outcome = await inspectInput(input, options, { keys: io.keys });
   if (!outcome.ok) throw new UsageError(outcome.message);
   const json = args.flags.has('json');
-  if (json) io.stdout(`${JSON.stringify(outcomeJson(outcome.headerBlock, outcome.items, outcome.valid), null, 2)}\n`);
+  if (json)
+    io.stdout(`${JSON.stringify(outcomeJson(outcome.headerBlock, outcome.items, outcome.valid), null, 2)}\n`);
   else if (outcome.headerBlock) {
     io.stdout(`${outcome.items.map((item) => renderReport(item.report, headerTitle(item))).join('\n\n')}\n`);
     io.stdout(`\nOverall: ${outcome.valid ? 'VALID' : 'INVALID'}\n`);
@@ -140,7 +142,8 @@ export async function verifyOptionsFromArgs(args: ParsedArgs, io: CliIo): Promis
   if (clientId !== undefined) options.clientId = clientId;
   const tokenUse = optionValue(args, 'token-use');
   if (tokenUse !== undefined) {
-    if (tokenUse !== 'id' && tokenUse !== 'access') throw new UsageError('--token-use must be "id" or "access"');
+    if (tokenUse !== 'id' && tokenUse !== 'access')
+      throw new UsageError('--token-use must be "id" or "access"');
     options.tokenUse = tokenUse;
   }
   const scopes = args.options.get('scope');
@@ -148,7 +151,9 @@ export async function verifyOptionsFromArgs(args: ParsedArgs, io: CliIo): Promis
   const albArn = optionValue(args, 'alb-arn');
   if (albArn !== undefined) {
     if (!/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/.+$/.test(albArn)) {
-      throw new UsageError('--alb-arn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)');
+      throw new UsageError(
+        '--alb-arn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)',
+      );
     }
     options.albArn = albArn;
   }
@@ -156,8 +161,11 @@ export async function verifyOptionsFromArgs(args: ParsedArgs, io: CliIo): Promis
 }
 
 async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource | undefined> {
-  const given = ['jwks', 'jwks-file', 'alb-key-url', 'pem-file', 'secret-file'].filter((name) => args.options.has(name));
-  if (given.length > 1) throw new UsageError(`give one key source, not ${given.map((name) => `--${name}`).join(' and ')}`);
+  const given = ['jwks', 'jwks-file', 'alb-key-url', 'pem-file', 'secret-file'].filter((name) =>
+    args.options.has(name),
+  );
+  if (given.length > 1)
+    throw new UsageError(`give one key source, not ${given.map((name) => `--${name}`).join(' and ')}`);
   const jwks = optionValue(args, 'jwks');
   if (jwks !== undefined) return { type: 'jwks-url', url: jwks };
   const albBase = optionValue(args, 'alb-key-url');
@@ -174,7 +182,8 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
     return { type: 'jwks', jwks: jwksValue, label: jwksFile };
   }
   const pemFile = optionValue(args, 'pem-file');
-  if (pemFile !== undefined) return { type: 'pem', pem: await readOptionFile(io, pemFile, '--pem-file'), label: pemFile };
+  if (pemFile !== undefined)
+    return { type: 'pem', pem: await readOptionFile(io, pemFile, '--pem-file'), label: pemFile };
   const secretFile = optionValue(args, 'secret-file');
   if (secretFile !== undefined) {
     const bytes = await readFile(secretFile).catch((error: NodeJS.ErrnoException) => {
@@ -196,6 +205,8 @@ async function readOptionFile(io: CliIo, path: string, option: string): Promise<
   try {
     return await io.readFile(path);
   } catch (error) {
-    throw new UsageError(`${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }

@@ -69,14 +69,17 @@ function timeoutFromArgv(argv: string[]): number {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('no TOKEN given and standard input is a terminal (pipe a token, or pass it)');
+  if (process.stdin.isTTY)
+    throw new UsageError('no TOKEN given and standard input is a terminal (pipe a token, or pass it)');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
     const buffer = chunk as Buffer;
     size += buffer.length;
     if (size > MAX_INPUT_BYTES) {
-      throw new UsageError(`standard input is larger than ${MAX_INPUT_BYTES / 1024} KiB; the limit is ${MAX_INPUT_BYTES / 1024} KiB`);
+      throw new UsageError(
+        `standard input is larger than ${MAX_INPUT_BYTES / 1024} KiB; the limit is ${MAX_INPUT_BYTES / 1024} KiB`,
+      );
     }
     chunks.push(buffer);
   }

@@ -9,7 +9,8 @@ export function segmentProblem(segment: string): string | undefined {
   const pad = segment.length - segment.replace(/=+$/, '').length;
   const bare = segment.length - pad;
   if (bare % 4 === 1) return 'has an impossible length for base64url';
-  if (pad > 0 && (segment.length % 4 !== 0 || pad !== (4 - (bare % 4)) % 4)) return 'has misplaced "=" padding';
+  if (pad > 0 && (segment.length % 4 !== 0 || pad !== (4 - (bare % 4)) % 4))
+    return 'has misplaced "=" padding';
   return undefined;
 }
 

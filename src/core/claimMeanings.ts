@@ -34,7 +34,7 @@ const PAYLOAD_MEANINGS: Record<string, string> = {
   username: 'User name (access tokens)',
   'cognito:username': 'User name (ID tokens)',
   'cognito:groups': 'User pool groups the user belongs to (used for RBAC)',
-  'cognito:roles': 'IAM role ARNs of the user\'s groups',
+  'cognito:roles': "IAM role ARNs of the user's groups",
   'cognito:preferred_role': 'IAM role of the highest-precedence group',
   origin_jti: 'Id of the original authentication (revocation)',
   event_id: 'Id of the sign-in event',
@@ -68,4 +68,12 @@ export function claimMeaning(location: 'header' | 'payload', name: string): stri
 export const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
 
 /** Claims that identify a person: a signed token is readable by anyone who holds it. */
-export const PII_CLAIMS = new Set(['email', 'phone_number', 'name', 'given_name', 'family_name', 'address', 'birthdate']);
+export const PII_CLAIMS = new Set([
+  'email',
+  'phone_number',
+  'name',
+  'given_name',
+  'family_name',
+  'address',
+  'birthdate',
+]);

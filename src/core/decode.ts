@@ -41,7 +41,9 @@ export function decodeToken(text: string): DecodeResult {
 
   if (trimmed === '') return invalid('empty input: no token to inspect');
   if (trimmed.length > MAX_TOKEN_BYTES) {
-    return invalid(`token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`);
+    return invalid(
+      `token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`,
+    );
   }
   if (/\s/.test(trimmed)) return invalid('token contains whitespace inside it');
   if (trimmed.startsWith('{')) return invalid('JSON-serialized JWS is not supported: paste the compact form');
@@ -76,7 +78,11 @@ export function decodeToken(text: string): DecodeResult {
   };
   const result: DecodeResult = {
     token,
-    format: check('format', 'pass', padded ? 'three base64url segments (with "=" padding)' : 'three base64url segments'),
+    format: check(
+      'format',
+      'pass',
+      padded ? 'three base64url segments (with "=" padding)' : 'three base64url segments',
+    ),
     duplicateHeaderKeys: header.duplicates,
     duplicatePayloadKeys: payload.duplicates,
     tooDeep: header.tooDeep || payload.tooDeep,
@@ -142,7 +148,8 @@ function decodeJwe(text: string, segments: string[], empty: DecodedToken): Decod
 
 /** Cognito ID/access by token_use; ALB by the signer header; anything else is a generic JWT. */
 export function classify(header: JsonObject, payload: JsonObject): TokenKind {
-  if (typeof header['signer'] === 'string' && header['signer'].includes(':elasticloadbalancing:')) return 'alb-data';
+  if (typeof header['signer'] === 'string' && header['signer'].includes(':elasticloadbalancing:'))
+    return 'alb-data';
   if (payload['token_use'] === 'id') return 'cognito-id';
   if (payload['token_use'] === 'access') return 'cognito-access';
   return 'jwt';

@@ -18,13 +18,17 @@ const CURL_HEADER = /(?:^|\s)(?:-H|--header)\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")
 /** Find the token(s) in pasted text. */
 export function parseInput(text: string): ParsedInput {
   if (text.length > MAX_INPUT_BYTES) {
-    return { ok: false, message: `input is ${kib(text.length)} KiB; the limit is ${kib(MAX_INPUT_BYTES)} KiB` };
+    return {
+      ok: false,
+      message: `input is ${kib(text.length)} KiB; the limit is ${kib(MAX_INPUT_BYTES)} KiB`,
+    };
   }
   const trimmed = text.trim();
   if (trimmed === '') return single({ token: '', header: undefined, scheme: undefined });
 
   if (/^curl\s|(?:^|\s)(?:-H|--header)\s*['"]/.test(trimmed)) return parseCurl(trimmed);
-  if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"')) return parseJsonFragment(trimmed);
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"'))
+    return parseJsonFragment(trimmed);
 
   const lines = trimmed.split(/\r?\n/).map((line) => line.trim());
   if (lines.length > 1) return parseHeaderBlock(lines);
@@ -133,12 +137,18 @@ function parseJsonFragment(text: string): ParsedInput {
   if (!parsed) return { ok: false, message: 'the JSON fragment is not valid JSON' };
   if (typeof value === 'string') return bareValue(value);
   if (isJsonSerializedJws(value)) {
-    return { ok: false, message: 'JSON-serialized JWS is not supported: paste the compact form (header.payload.signature)' };
+    return {
+      ok: false,
+      message: 'JSON-serialized JWS is not supported: paste the compact form (header.payload.signature)',
+    };
   }
   const headerLines: string[] = [];
   collectHeaders(value, headerLines, 0);
   if (headerLines.length === 0) {
-    return { ok: false, message: 'the JSON has no Authorization, x-amzn-oidc-data or x-amzn-oidc-accesstoken header' };
+    return {
+      ok: false,
+      message: 'the JSON has no Authorization, x-amzn-oidc-data or x-amzn-oidc-accesstoken header',
+    };
   }
   return parseHeaderBlock(headerLines);
 }

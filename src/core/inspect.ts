@@ -21,11 +21,14 @@ export interface InspectedItem {
 }
 
 export type InspectOutcome =
-  | { ok: true; headerBlock: boolean; items: InspectedItem[]; valid: boolean }
-  | { ok: false; message: string };
+  { ok: true; headerBlock: boolean; items: InspectedItem[]; valid: boolean } | { ok: false; message: string };
 
 /** Decode and verify one compact token. */
-export async function inspectToken(token: string, options: VerifyOptions, deps: VerifyDeps): Promise<TokenReport> {
+export async function inspectToken(
+  token: string,
+  options: VerifyOptions,
+  deps: VerifyDeps,
+): Promise<TokenReport> {
   const decoded = decodeToken(token);
   const { checks, warnings } = await verifyDecoded(decoded, options, deps);
   return buildReport(decoded, checks, [...lintToken(decoded, options.now), ...warnings], options.now);
@@ -40,7 +43,11 @@ export function decodeReport(token: string, now: number): TokenReport {
 }
 
 /** parseInput + inspectToken for each token found; header blocks cross-check x-amzn-oidc-identity. */
-export async function inspectInput(text: string, options: VerifyOptions, deps: VerifyDeps): Promise<InspectOutcome> {
+export async function inspectInput(
+  text: string,
+  options: VerifyOptions,
+  deps: VerifyDeps,
+): Promise<InspectOutcome> {
   const parsed = parseInput(text);
   if (!parsed.ok) return parsed;
   const items: InspectedItem[] = [];
@@ -55,20 +62,33 @@ export async function inspectInput(text: string, options: VerifyOptions, deps: V
     }
     items.push({ header: found.header, report });
   }
-  return { ok: true, headerBlock: parsed.headerBlock, items, valid: items.every((item) => item.report.valid) };
+  return {
+    ok: true,
+    headerBlock: parsed.headerBlock,
+    items,
+    valid: items.every((item) => item.report.valid),
+  };
 }
 
 function identityCheck(identity: string, payload: JsonObject | null): Check {
   const sub = payload?.['sub'];
   return sub === identity
-    ? check('identity', 'pass', 'x-amzn-oidc-identity equals the data blob\'s sub', { actual: identity, expected: sub })
-    : check('identity', 'fail', 'x-amzn-oidc-identity differs from the data blob\'s sub', {
+    ? check('identity', 'pass', "x-amzn-oidc-identity equals the data blob's sub", {
+        actual: identity,
+        expected: sub,
+      })
+    : check('identity', 'fail', "x-amzn-oidc-identity differs from the data blob's sub", {
         actual: identity.slice(0, 120),
         expected: typeof sub === 'string' ? sub : JSON.stringify(sub ?? null),
       });
 }
 
-function buildReport(decoded: DecodeResult, checks: Check[], warnings: TokenReport['warnings'], now: number): TokenReport {
+function buildReport(
+  decoded: DecodeResult,
+  checks: Check[],
+  warnings: TokenReport['warnings'],
+  now: number,
+): TokenReport {
   const { token } = decoded;
   const claims: ClaimInfo[] = [];
   addClaims(claims, 'header', token.header, now);
@@ -92,11 +112,17 @@ function buildReport(decoded: DecodeResult, checks: Check[], warnings: TokenRepo
   };
 }
 
-function addClaims(out: ClaimInfo[], location: 'header' | 'payload', object: JsonObject | null, now: number): void {
+function addClaims(
+  out: ClaimInfo[],
+  location: 'header' | 'payload',
+  object: JsonObject | null,
+  now: number,
+): void {
   if (!object) return;
   for (const name of Object.keys(object)) {
     const value = object[name] as JsonValue;
-    const isTime = (TIME_CLAIMS.has(name) || (location === 'header' && name === 'exp')) && typeof value === 'number';
+    const isTime =
+      (TIME_CLAIMS.has(name) || (location === 'header' && name === 'exp')) && typeof value === 'number';
     out.push({
       location,
       name,

@@ -19,7 +19,9 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
   const { token } = decoded;
   const out: Warning[] = [];
   if (token.kind === 'jwe') {
-    out.push(warning('jwe', 'encrypted token: Cognito refresh tokens are JWEs; only the issuer can read them'));
+    out.push(
+      warning('jwe', 'encrypted token: Cognito refresh tokens are JWEs; only the issuer can read them'),
+    );
     return out;
   }
   if (!token.header || !token.payload) return out;
@@ -28,26 +30,43 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
 
   if (decoded.duplicateHeaderKeys.length > 0 || decoded.duplicatePayloadKeys.length > 0) {
     const keys = [...decoded.duplicateHeaderKeys, ...decoded.duplicatePayloadKeys];
-    out.push(warning('duplicate-key', `duplicate JSON keys: ${keys.map((k) => JSON.stringify(k)).join(', ')}`));
+    out.push(
+      warning('duplicate-key', `duplicate JSON keys: ${keys.map((k) => JSON.stringify(k)).join(', ')}`),
+    );
   }
   const alg = header['alg'];
-  if (typeof alg === 'string' && /^none$/i.test(alg)) out.push(warning('alg-none', `alg "${alg}": the token claims to be unsigned`));
+  if (typeof alg === 'string' && /^none$/i.test(alg))
+    out.push(warning('alg-none', `alg "${alg}": the token claims to be unsigned`));
   for (const name of ['jku', 'x5u'] as const) {
     if (Object.hasOwn(header, name)) {
-      out.push(warning(`header-${name}`, `${name} is present: never fetched (it points wherever the token's author wants: SSRF bait)`));
+      out.push(
+        warning(
+          `header-${name}`,
+          `${name} is present: never fetched (it points wherever the token's author wants: SSRF bait)`,
+        ),
+      );
     }
   }
   for (const name of ['jwk', 'x5c'] as const) {
     if (Object.hasOwn(header, name)) {
-      out.push(warning(`header-${name}`, `${name} is present: an embedded key is never trusted (CVE-2018-0114)`));
+      out.push(
+        warning(`header-${name}`, `${name} is present: an embedded key is never trusted (CVE-2018-0114)`),
+      );
     }
   }
   const kid = header['kid'];
   if (typeof kid === 'string' && (kid.length > 128 || SUSPICIOUS_KID.test(kid))) {
-    out.push(warning('suspicious-kid', 'the kid contains path, quote or space characters, or is very long: it is treated as opaque text'));
+    out.push(
+      warning(
+        'suspicious-kid',
+        'the kid contains path, quote or space characters, or is very long: it is treated as opaque text',
+      ),
+    );
   }
   if (token.padded && token.kind !== 'alb-data') {
-    out.push(warning('padded-base64', 'segments carry "=" padding: only ALB tokens do; most libraries reject it'));
+    out.push(
+      warning('padded-base64', 'segments carry "=" padding: only ALB tokens do; most libraries reject it'),
+    );
   }
   const typ = header['typ'];
   if (typ !== undefined && (typeof typ !== 'string' || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
@@ -56,18 +75,37 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
   lintTimes(token.kind, header, payload, now, out);
   lintIssuer(token.kind, payload, out);
   const aud = payload['aud'];
-  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
+  if (
+    aud !== undefined &&
+    typeof aud !== 'string' &&
+    !(Array.isArray(aud) && aud.every((a) => typeof a === 'string'))
+  ) {
     out.push(warning('aud-type', 'aud is neither a string nor an array of strings'));
   }
   if (PROTO_KEY.test(token.rawHeader ?? '') || PROTO_KEY.test(token.rawPayload ?? '')) {
-    out.push(warning('proto-key', 'a "__proto__", "constructor" or "prototype" key is present: shown as a plain claim'));
+    out.push(
+      warning(
+        'proto-key',
+        'a "__proto__", "constructor" or "prototype" key is present: shown as a plain claim',
+      ),
+    );
   }
   if (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? '')) {
-    out.push(warning('invisible-characters', 'bidirectional or zero-width characters in claims: text may not read as it looks'));
+    out.push(
+      warning(
+        'invisible-characters',
+        'bidirectional or zero-width characters in claims: text may not read as it looks',
+      ),
+    );
   }
   const pii = Object.keys(payload).filter((name) => PII_CLAIMS.has(name));
   if (pii.length > 0) {
-    out.push(warning('pii', `personal data (${pii.join(', ')}): anyone holding this token can read it; treat it as a secret`));
+    out.push(
+      warning(
+        'pii',
+        `personal data (${pii.join(', ')}): anyone holding this token can read it; treat it as a secret`,
+      ),
+    );
   }
   return out;
 }
@@ -77,8 +115,13 @@ function lintTimes(kind: string, header: JsonObject, payload: JsonObject, now: n
   const iat = payload['iat'];
   const nbf = payload['nbf'];
   if (exp === undefined) out.push(warning('missing-exp', 'no exp: the token never expires'));
-  for (const [name, value] of [['exp', exp], ['iat', iat], ['nbf', nbf]] as const) {
-    if (typeof value === 'number' && !Number.isFinite(value)) out.push(warning('non-finite-date', `${name} is not a finite number`));
+  for (const [name, value] of [
+    ['exp', exp],
+    ['iat', iat],
+    ['nbf', nbf],
+  ] as const) {
+    if (typeof value === 'number' && !Number.isFinite(value))
+      out.push(warning('non-finite-date', `${name} is not a finite number`));
   }
   if (typeof exp === 'number' && Number.isFinite(exp)) {
     if (exp - now > FAR_FUTURE) out.push(warning('far-future-exp', 'exp is more than 100 years away'));
@@ -86,12 +129,19 @@ function lintTimes(kind: string, header: JsonObject, payload: JsonObject, now: n
       if (exp < iat) out.push(warning('exp-before-iat', 'exp is earlier than iat'));
       const lifetime = exp - iat;
       if ((kind === 'cognito-id' || kind === 'cognito-access') && lifetime > ONE_DAY) {
-        out.push(warning('long-lifetime', `lives ${duration(lifetime)}: Cognito ID and access tokens last at most 1 day`));
+        out.push(
+          warning(
+            'long-lifetime',
+            `lives ${duration(lifetime)}: Cognito ID and access tokens last at most 1 day`,
+          ),
+        );
       }
     }
   }
-  if (typeof iat === 'number' && iat > now) out.push(warning('iat-future', 'iat is in the future: check the clocks'));
-  if (typeof nbf === 'number' && nbf > now) out.push(warning('nbf-future', 'nbf is in the future: not usable yet'));
+  if (typeof iat === 'number' && iat > now)
+    out.push(warning('iat-future', 'iat is in the future: check the clocks'));
+  if (typeof nbf === 'number' && nbf > now)
+    out.push(warning('nbf-future', 'nbf is in the future: not usable yet'));
 }
 
 function lintIssuer(kind: string, payload: JsonObject, out: Warning[]): void {
@@ -101,9 +151,15 @@ function lintIssuer(kind: string, payload: JsonObject, out: Warning[]): void {
     out.push(warning('iss-type', 'iss is not a string'));
     return;
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(iss)) out.push(warning('iss-non-ascii', 'iss contains non-ASCII characters (look-alike letters?)'));
+
+  if (/[^\x00-\x7f]/.test(iss))
+    out.push(warning('iss-non-ascii', 'iss contains non-ASCII characters (look-alike letters?)'));
   if ((kind === 'cognito-id' || kind === 'cognito-access') && !cognitoJwksUrl(iss)) {
-    out.push(warning('issuer-not-cognito', 'looks like a Cognito token, but iss is not a Cognito user pool URL (an emulator, or a forgery?)'));
+    out.push(
+      warning(
+        'issuer-not-cognito',
+        'looks like a Cognito token, but iss is not a Cognito user pool URL (an emulator, or a forgery?)',
+      ),
+    );
   }
 }

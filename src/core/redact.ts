@@ -17,5 +17,8 @@ const JWT_LIKE = /\b(eyJ[A-Za-z0-9_-]*={0,2})\.([A-Za-z0-9_-]+={0,2})\.([A-Za-z0
 
 /** Redact every JWT-looking substring of a log line. */
 export function redactText(line: string): string {
-  return line.replace(JWT_LIKE, (_match, header: string, payload: string) => `${header}.${payload}.<redacted>`);
+  return line.replace(
+    JWT_LIKE,
+    (_match, header: string, payload: string) => `${header}.${payload}.<redacted>`,
+  );
 }

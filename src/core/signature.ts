@@ -40,7 +40,8 @@ export function keyMismatch(alg: string, key: KeyObject): string | undefined {
   if (key.type !== 'public') return 'the key is not a public key';
   const type = key.asymmetricKeyType;
   if (spec.family === 'RSA' || spec.family === 'RSA-PSS') {
-    if (type !== 'rsa' && !(spec.family === 'RSA-PSS' && type === 'rsa-pss')) return `an ${describe(key)} cannot verify ${alg}`;
+    if (type !== 'rsa' && !(spec.family === 'RSA-PSS' && type === 'rsa-pss'))
+      return `an ${describe(key)} cannot verify ${alg}`;
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048) return `the RSA key has ${bits} bits; at least 2048 are required`;
     return undefined;
@@ -79,9 +80,15 @@ function curveName(curve: string | undefined): string {
 export type SignatureOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Verify a signature with a public key. Never throws. */
-export function verifyWithKey(alg: string, signingInput: string, signature: Uint8Array, key: KeyObject): SignatureOutcome {
+export function verifyWithKey(
+  alg: string,
+  signingInput: string,
+  signature: Uint8Array,
+  key: KeyObject,
+): SignatureOutcome {
   const spec = Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
-  if (!spec || spec.family === 'HMAC') return { ok: false, reason: `${alg} cannot be verified with a public key` };
+  if (!spec || spec.family === 'HMAC')
+    return { ok: false, reason: `${alg} cannot be verified with a public key` };
   if (signature.length === 0) return { ok: false, reason: 'the signature segment is empty' };
   if (spec.family === 'EC') {
     if (signature.length !== spec.signatureLength) {
@@ -104,16 +111,24 @@ export function verifyWithKey(alg: string, signingInput: string, signature: Uint
           ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
           : key;
     const ok = cryptoVerify(spec.hash, data, options, signature);
-    return ok ? { ok: true } : { ok: false, reason: 'the signature does not match the key and the signed content' };
+    return ok
+      ? { ok: true }
+      : { ok: false, reason: 'the signature does not match the key and the signed content' };
   } catch (error) {
     return { ok: false, reason: `the signature could not be checked (${(error as Error).message})` };
   }
 }
 
 /** Verify an HMAC signature with a user-given secret. Never throws. */
-export function verifyWithSecret(alg: string, signingInput: string, signature: Uint8Array, secret: Uint8Array): SignatureOutcome {
+export function verifyWithSecret(
+  alg: string,
+  signingInput: string,
+  signature: Uint8Array,
+  secret: Uint8Array,
+): SignatureOutcome {
   const spec = Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
-  if (!spec || spec.family !== 'HMAC' || !spec.hash) return { ok: false, reason: `${alg} cannot be verified with a shared secret` };
+  if (!spec || spec.family !== 'HMAC' || !spec.hash)
+    return { ok: false, reason: `${alg} cannot be verified with a shared secret` };
   const expected = createHmac(spec.hash, secret).update(Buffer.from(signingInput, 'latin1')).digest();
   if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) {
     return { ok: false, reason: 'the HMAC does not match this secret' };

@@ -5,7 +5,8 @@ const MAX_DATE_SECONDS = 8.64e12;
 
 /** ISO UTC text of an epoch-seconds value, or a plain note when no calendar date exists for it. */
 export function isoTime(epochSeconds: number): string {
-  if (!Number.isFinite(epochSeconds) || Math.abs(epochSeconds) > MAX_DATE_SECONDS) return 'out of calendar range';
+  if (!Number.isFinite(epochSeconds) || Math.abs(epochSeconds) > MAX_DATE_SECONDS)
+    return 'out of calendar range';
   return new Date(Math.round(epochSeconds * 1000)).toISOString();
 }
 

@@ -16,7 +16,15 @@ import {
 } from './signature.ts';
 import type { SignatureOutcome } from './signature.ts';
 import { duration, isoTime, relativeTime } from './timeFormat.ts';
-import type { DecodedToken, JsonObject, JsonValue, KeySource, TokenKind, VerifyDeps, VerifyOptions } from './types.ts';
+import type {
+  DecodedToken,
+  JsonObject,
+  JsonValue,
+  KeySource,
+  TokenKind,
+  VerifyDeps,
+  VerifyOptions,
+} from './types.ts';
 import { weakSecretReason } from './weakSecrets.ts';
 import { warning } from './findings.ts';
 import type { Warning } from './findings.ts';
@@ -37,7 +45,11 @@ const KIND_LABEL: Record<TokenKind, string> = {
 };
 
 /** Run every check on a decoded token. Never throws; network failures become failed checks. */
-export async function verifyDecoded(decoded: DecodeResult, options: VerifyOptions, deps: VerifyDeps): Promise<VerifyOutcome> {
+export async function verifyDecoded(
+  decoded: DecodeResult,
+  options: VerifyOptions,
+  deps: VerifyDeps,
+): Promise<VerifyOutcome> {
   const checks: Check[] = [decoded.format];
   const warnings: Warning[] = [];
   if (decoded.format.status === 'fail') return { checks, warnings };
@@ -69,7 +81,10 @@ export async function verifyDecoded(decoded: DecodeResult, options: VerifyOption
 
 /** True when no check failed and the signature was actually verified. */
 export function isValid(checks: readonly Check[]): boolean {
-  return checks.every((c) => c.status !== 'fail') && checks.some((c) => c.id === 'signature' && c.status === 'pass');
+  return (
+    checks.every((c) => c.status !== 'fail') &&
+    checks.some((c) => c.id === 'signature' && c.status === 'pass')
+  );
 }
 
 function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; alg: string | undefined } {
@@ -99,14 +114,19 @@ function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; 
       alg: undefined,
     };
   }
-  return { check: check('alg', 'pass', `${alg} is allowed for ${KIND_LABEL[token.kind]}`, { actual: alg, expected }), alg };
+  return {
+    check: check('alg', 'pass', `${alg} is allowed for ${KIND_LABEL[token.kind]}`, { actual: alg, expected }),
+    alg,
+  };
 }
 
 /** RS256 for Cognito, ES256 for ALB blobs, HS* only with a secret, `none` never. */
 export function allowedAlgorithms(kind: TokenKind, options: VerifyOptions): string[] {
   const secret = options.keySource?.type === 'secret';
   if (options.algorithms) {
-    return options.algorithms.filter((alg) => !/^none$/i.test(alg) && (secret || !HMAC_ALGORITHMS.includes(alg)));
+    return options.algorithms.filter(
+      (alg) => !/^none$/i.test(alg) && (secret || !HMAC_ALGORITHMS.includes(alg)),
+    );
   }
   if (kind === 'cognito-id' || kind === 'cognito-access') return ['RS256'];
   if (kind === 'alb-data') return ['ES256'];
@@ -117,11 +137,17 @@ function kidCheck(token: DecodedToken, options: VerifyOptions): Check {
   const kid = token.header?.['kid'];
   const source = options.keySource?.type;
   if (token.kind === 'alb-data' && (source === undefined || source === 'alb')) {
-    if (typeof kid !== 'string') return check('kid', 'fail', 'an ALB token needs a kid (a UUID naming its key)', { actual: show(kid) });
+    if (typeof kid !== 'string')
+      return check('kid', 'fail', 'an ALB token needs a kid (a UUID naming its key)', { actual: show(kid) });
     if (!isUuidKid(kid)) {
-      return check('kid', 'fail', 'the ALB kid is not a UUID: refused before any request (it would be put in a URL)', {
-        actual: shortText(kid),
-      });
+      return check(
+        'kid',
+        'fail',
+        'the ALB kid is not a UUID: refused before any request (it would be put in a URL)',
+        {
+          actual: shortText(kid),
+        },
+      );
     }
     return check('kid', 'pass', 'UUID kid', { actual: kid });
   }
@@ -180,8 +206,12 @@ async function resolveKeys(
   }
   if (source.type === 'secret') {
     const weak = weakSecretReason(source.secret);
-    if (weak) warnings.push(warning('weak-secret', `weak HMAC secret: ${weak}; anyone who guesses it can mint tokens`));
-    if (!HMAC_ALGORITHMS.includes(alg)) return none('fail', `a shared secret cannot verify ${alg}`, source.label);
+    if (weak)
+      warnings.push(
+        warning('weak-secret', `weak HMAC secret: ${weak}; anyone who guesses it can mint tokens`),
+      );
+    if (!HMAC_ALGORITHMS.includes(alg))
+      return none('fail', `a shared secret cannot verify ${alg}`, source.label);
     return {
       check: check('key', 'pass', `HMAC secret from ${source.label} (${source.secret.length} bytes)`),
       sourceLabel: source.label,
@@ -197,18 +227,24 @@ async function resolveKeys(
   switch (source.type) {
     case 'jwks-url':
       label = source.url;
-      result = options.allowNetwork === false
-        ? cached(deps.keys.peekJwks(source.url))
-        : await deps.keys.jwks(source.url, { ...(kid === undefined ? {} : { kid }), reload: options.reloadKeys === true });
+      result =
+        options.allowNetwork === false
+          ? cached(deps.keys.peekJwks(source.url))
+          : await deps.keys.jwks(source.url, {
+              ...(kid === undefined ? {} : { kid }),
+              reload: options.reloadKeys === true,
+            });
       break;
     case 'alb': {
       const base = source.baseUrl ?? defaultAlbBase(token, options);
       if (!base) return none('fail', 'no ALB key endpoint: the signer ARN names no region; give the key URL');
-      if (kid === undefined || !isUuidKid(kid)) return none('skip', 'not fetched: the kid is not a UUID', base);
+      if (kid === undefined || !isUuidKid(kid))
+        return none('skip', 'not fetched: the kid is not a UUID', base);
       label = `${base}/${kid}`;
-      result = options.allowNetwork === false
-        ? cached(deps.keys.peekAlbKey(base, kid))
-        : await deps.keys.albKey(base, kid, { reload: options.reloadKeys === true });
+      result =
+        options.allowNetwork === false
+          ? cached(deps.keys.peekAlbKey(base, kid))
+          : await deps.keys.albKey(base, kid, { reload: options.reloadKeys === true });
       break;
     }
     case 'jwks':
@@ -221,7 +257,11 @@ async function resolveKeys(
       break;
   }
   if (result === undefined) {
-    return none('skip', `not checked: keys from ${label} are not cached and the network is not used here`, label);
+    return none(
+      'skip',
+      `not checked: keys from ${label} are not cached and the network is not used here`,
+      label,
+    );
   }
   if (!result.ok) return none('fail', result.error.message, label);
   const set = result.value;
@@ -235,7 +275,9 @@ async function resolveKeys(
     );
   }
   if (HMAC_ALGORITHMS.includes(alg) && set.keys.some((k) => k.kty !== 'oct')) {
-    warnings.push(warning('hmac-with-asymmetric-issuer', `the token uses ${alg} but ${label} publishes public keys`));
+    warnings.push(
+      warning('hmac-with-asymmetric-issuer', `the token uses ${alg} but ${label} publishes public keys`),
+    );
   }
   const selectOptions = source.type === 'pem' ? { alg } : { alg, ...(kid === undefined ? {} : { kid }) };
   const selection = selectKeys(set, selectOptions);
@@ -302,7 +344,8 @@ function defaultAlbBase(token: DecodedToken, options: VerifyOptions): string | u
 
 function signatureCheck(token: DecodedToken, alg: string | undefined, keys: ResolvedKeys | undefined): Check {
   if (alg === undefined) return check('signature', 'fail', 'not verified: the algorithm is not acceptable');
-  if (!keys || keys.check.status === 'skip') return check('signature', 'skip', 'not checked: no key available here');
+  if (!keys || keys.check.status === 'skip')
+    return check('signature', 'skip', 'not checked: no key available here');
   let outcome: SignatureOutcome;
   if (keys.secret) outcome = verifyWithSecret(alg, token.signingInput, token.signature, keys.secret);
   else if (keys.key) outcome = verifyWithKey(alg, token.signingInput, token.signature, keys.key.keyObject);
@@ -318,25 +361,39 @@ function issCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions):
     return check('iss', 'fail', 'iss must be a string', { actual: show(iss), expected: options.issuer });
   }
   if (options.issuer !== undefined) {
-    if (iss === options.issuer) return check('iss', 'pass', 'issuer matches exactly', { actual: iss, expected: options.issuer });
-    return check('iss', 'fail', iss === undefined ? 'the token has no iss' : issuerDifference(iss, options.issuer), {
-      actual: iss === undefined ? undefined : shortText(iss),
-      expected: options.issuer,
-    });
+    if (iss === options.issuer)
+      return check('iss', 'pass', 'issuer matches exactly', { actual: iss, expected: options.issuer });
+    return check(
+      'iss',
+      'fail',
+      iss === undefined ? 'the token has no iss' : issuerDifference(iss, options.issuer),
+      {
+        actual: iss === undefined ? undefined : shortText(iss),
+        expected: options.issuer,
+      },
+    );
   }
-  if (iss === undefined) return check('iss', kind === 'jwt' ? 'skip' : 'warn', 'no iss claim and no expected issuer');
+  if (iss === undefined)
+    return check('iss', kind === 'jwt' ? 'skip' : 'warn', 'no iss claim and no expected issuer');
   if (kind === 'cognito-id' || kind === 'cognito-access') {
-    return check('iss', 'warn', 'issuer not pinned: a token from any user pool would pass; give the expected issuer', {
-      actual: shortText(iss),
-    });
+    return check(
+      'iss',
+      'warn',
+      'issuer not pinned: a token from any user pool would pass; give the expected issuer',
+      {
+        actual: shortText(iss),
+      },
+    );
   }
   return check('iss', 'skip', 'not compared: no expected issuer given', { actual: shortText(iss) });
 }
 
 function issuerDifference(actual: string, expected: string): string {
-  if (actual.replace(/\/+$/, '') === expected.replace(/\/+$/, '')) return 'issuer differs by a trailing slash (compared exactly)';
-  if (actual.toLowerCase() === expected.toLowerCase()) return 'issuer differs only in letter case (compared exactly)';
-  // eslint-disable-next-line no-control-regex
+  if (actual.replace(/\/+$/, '') === expected.replace(/\/+$/, ''))
+    return 'issuer differs by a trailing slash (compared exactly)';
+  if (actual.toLowerCase() === expected.toLowerCase())
+    return 'issuer differs only in letter case (compared exactly)';
+
   if (/[^\x00-\x7f]/.test(actual)) return 'issuer differs: it contains non-ASCII look-alike characters';
   return 'issuer differs from the expected one';
 }
@@ -347,24 +404,35 @@ function audCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions):
   if (aud !== undefined && audiences === undefined) {
     return check('aud', 'fail', 'aud must be a string or an array of strings', { actual: show(aud) });
   }
-  const expected = options.audience ?? (options.clientId === undefined || kind === 'alb-data' ? undefined : [options.clientId]);
+  const expected =
+    options.audience ??
+    (options.clientId === undefined || kind === 'alb-data' ? undefined : [options.clientId]);
   if (kind === 'cognito-access') {
-    return check('aud', 'skip', 'access tokens carry client_id instead of aud', { actual: aud === undefined ? undefined : show(aud) });
+    return check('aud', 'skip', 'access tokens carry client_id instead of aud', {
+      actual: aud === undefined ? undefined : show(aud),
+    });
   }
-  if (kind === 'alb-data') return check('aud', 'skip', 'ALB tokens have no audience: signer and client identify them');
+  if (kind === 'alb-data')
+    return check('aud', 'skip', 'ALB tokens have no audience: signer and client identify them');
   if (!expected) {
     return check('aud', 'skip', 'not compared: no expected audience or client id given', {
       actual: aud === undefined ? undefined : show(aud),
     });
   }
   if (audiences === undefined) {
-    if (kind === 'jwt') return check('aud', 'skip', 'no aud: client_id is compared instead (as API Gateway does)', { expected: expected.join(', ') });
+    if (kind === 'jwt')
+      return check('aud', 'skip', 'no aud: client_id is compared instead (as API Gateway does)', {
+        expected: expected.join(', '),
+      });
     return check('aud', 'fail', 'the ID token has no aud', { expected: expected.join(', ') });
   }
   const matched = audiences.find((value) => expected.includes(value));
   return matched
     ? check('aud', 'pass', 'audience matches', { actual: show(aud), expected: expected.join(', ') })
-    : check('aud', 'fail', 'the token is for another audience (app client)', { actual: show(aud), expected: expected.join(', ') });
+    : check('aud', 'fail', 'the token is for another audience (app client)', {
+        actual: show(aud),
+        expected: expected.join(', '),
+      });
 }
 
 function clientIdCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
@@ -373,18 +441,27 @@ function clientIdCheck(kind: TokenKind, payload: JsonObject, options: VerifyOpti
   if (kind === 'alb-data') return check('client_id', 'skip', 'ALB tokens carry the client in their header');
   const expected =
     kind === 'cognito-access'
-      ? (options.clientId === undefined ? options.audience : [options.clientId])
+      ? options.clientId === undefined
+        ? options.audience
+        : [options.clientId]
       : payload['aud'] === undefined
         ? (options.audience ?? (options.clientId === undefined ? undefined : [options.clientId]))
         : undefined;
   if (!expected) {
-    return check('client_id', 'skip', 'not compared', { actual: clientId === undefined ? undefined : show(clientId) });
+    return check('client_id', 'skip', 'not compared', {
+      actual: clientId === undefined ? undefined : show(clientId),
+    });
   }
-  if (clientId === undefined) return check('client_id', 'fail', 'the token has no client_id', { expected: expected.join(', ') });
-  if (typeof clientId !== 'string') return check('client_id', 'fail', 'client_id must be a string', { actual: show(clientId) });
+  if (clientId === undefined)
+    return check('client_id', 'fail', 'the token has no client_id', { expected: expected.join(', ') });
+  if (typeof clientId !== 'string')
+    return check('client_id', 'fail', 'client_id must be a string', { actual: show(clientId) });
   return expected.includes(clientId)
     ? check('client_id', 'pass', 'client_id matches', { actual: clientId, expected: expected.join(', ') })
-    : check('client_id', 'fail', 'the token was issued to another app client', { actual: clientId, expected: expected.join(', ') });
+    : check('client_id', 'fail', 'the token was issued to another app client', {
+        actual: clientId,
+        expected: expected.join(', '),
+      });
 }
 
 function tokenUseCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
@@ -396,7 +473,8 @@ function tokenUseCheck(kind: TokenKind, payload: JsonObject, options: VerifyOpti
     }
     return check('token_use', 'skip', 'not a Cognito token');
   }
-  if (use === expected) return check('token_use', 'pass', `${expected} token, as expected`, { actual: expected, expected });
+  if (use === expected)
+    return check('token_use', 'pass', `${expected} token, as expected`, { actual: expected, expected });
   const wrong =
     use === 'access' && expected === 'id'
       ? 'wrong token kind: this is an access token but an ID token is expected (e.g. an API Gateway Cognito authorizer on a method without OAuth scopes)'
@@ -414,7 +492,13 @@ function numericDate(value: JsonValue | undefined): { value: number } | { proble
   return { value };
 }
 
-function expCheck(kind: TokenKind, header: JsonObject, payload: JsonObject, now: number, skew: number): Check {
+function expCheck(
+  kind: TokenKind,
+  header: JsonObject,
+  payload: JsonObject,
+  now: number,
+  skew: number,
+): Check {
   const sources: [string, JsonValue | undefined][] = [['exp', payload['exp']]];
   if (kind === 'alb-data') sources.unshift(['header exp', header['exp']]);
   const required = kind !== 'jwt';
@@ -425,16 +509,25 @@ function expCheck(kind: TokenKind, header: JsonObject, payload: JsonObject, now:
       if (name === 'exp' && kind === 'alb-data' && latest) continue;
       if (name === 'header exp') continue;
       return required
-        ? check('exp', 'fail', `no exp: ${kind === 'alb-data' ? 'ALB tokens' : 'Cognito and API Gateway'} require it`)
+        ? check(
+            'exp',
+            'fail',
+            `no exp: ${kind === 'alb-data' ? 'ALB tokens' : 'Cognito and API Gateway'} require it`,
+          )
         : check('exp', 'warn', 'no exp: this token never expires');
     }
     if ('problem' in parsed) return check('exp', 'fail', `${name} ${parsed.problem}`, { actual: show(raw) });
     const exp = parsed.value;
     if (exp <= now - skew) {
-      return check('exp', 'fail', `${name === 'exp' ? 'expired' : 'the ALB header expired'} ${relativeTime(exp, now)}`, {
-        actual: isoTime(exp),
-        expected: `after ${isoTime(now - skew)}`,
-      });
+      return check(
+        'exp',
+        'fail',
+        `${name === 'exp' ? 'expired' : 'the ALB header expired'} ${relativeTime(exp, now)}`,
+        {
+          actual: isoTime(exp),
+          expected: `after ${isoTime(now - skew)}`,
+        },
+      );
     }
     const note = exp <= now ? ` (within the ${skew} s clock skew)` : '';
     latest = check('exp', 'pass', `expires ${relativeTime(exp, now)}${note}`, { actual: isoTime(exp) });
@@ -445,21 +538,33 @@ function expCheck(kind: TokenKind, header: JsonObject, payload: JsonObject, now:
 function nbfCheck(payload: JsonObject, now: number, skew: number): Check {
   const parsed = numericDate(payload['nbf']);
   if (parsed === undefined) return check('nbf', 'skip', 'no nbf claim');
-  if ('problem' in parsed) return check('nbf', 'fail', `nbf ${parsed.problem}`, { actual: show(payload['nbf']) });
+  if ('problem' in parsed)
+    return check('nbf', 'fail', `nbf ${parsed.problem}`, { actual: show(payload['nbf']) });
   const nbf = parsed.value;
   if (nbf > now + skew) {
-    return check('nbf', 'fail', `not valid yet: usable ${relativeTime(nbf, now)}`, { actual: isoTime(nbf), expected: `before ${isoTime(now + skew)}` });
+    return check('nbf', 'fail', `not valid yet: usable ${relativeTime(nbf, now)}`, {
+      actual: isoTime(nbf),
+      expected: `before ${isoTime(now + skew)}`,
+    });
   }
-  if (nbf > now) return check('nbf', 'pass', `in the future by ${duration(nbf - now)}, within the ${skew} s clock skew`, { actual: isoTime(nbf) });
+  if (nbf > now)
+    return check('nbf', 'pass', `in the future by ${duration(nbf - now)}, within the ${skew} s clock skew`, {
+      actual: isoTime(nbf),
+    });
   return check('nbf', 'pass', `valid since ${relativeTime(nbf, now)}`, { actual: isoTime(nbf) });
 }
 
 function iatCheck(kind: TokenKind, payload: JsonObject, now: number, skew: number): Check {
   const parsed = numericDate(payload['iat']);
-  if (parsed === undefined) return check('iat', kind === 'jwt' || kind === 'alb-data' ? 'skip' : 'warn', 'no iat claim');
-  if ('problem' in parsed) return check('iat', 'fail', `iat ${parsed.problem}`, { actual: show(payload['iat']) });
+  if (parsed === undefined)
+    return check('iat', kind === 'jwt' || kind === 'alb-data' ? 'skip' : 'warn', 'no iat claim');
+  if ('problem' in parsed)
+    return check('iat', 'fail', `iat ${parsed.problem}`, { actual: show(payload['iat']) });
   const iat = parsed.value;
-  if (iat > now + skew) return check('iat', 'warn', `issued in the future (${relativeTime(iat, now)}): check the clocks`, { actual: isoTime(iat) });
+  if (iat > now + skew)
+    return check('iat', 'warn', `issued in the future (${relativeTime(iat, now)}): check the clocks`, {
+      actual: isoTime(iat),
+    });
   return check('iat', 'pass', `issued ${relativeTime(iat, now)}`, { actual: isoTime(iat) });
 }
 
@@ -467,7 +572,7 @@ function iatCheck(kind: TokenKind, payload: JsonObject, now: number, skew: numbe
 export function tokenScopes(payload: JsonObject): string[] | undefined {
   const scope = payload['scope'] ?? payload['scp'];
   if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
-  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string')) return scope as string[];
+  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string')) return scope;
   return undefined;
 }
 
@@ -478,47 +583,71 @@ function scopeCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions
     return check('scope', 'skip', 'no scopes required', { actual: scopes?.join(' ') });
   }
   if (!scopes) {
-    const why = kind === 'cognito-id' ? 'ID tokens carry no scopes: send the access token' : 'the token has no scope claim';
+    const why =
+      kind === 'cognito-id'
+        ? 'ID tokens carry no scopes: send the access token'
+        : 'the token has no scope claim';
     return check('scope', 'fail', why, { expected: `any of: ${required.join(' ')}` });
   }
   const granted = required.find((scope) => scopes.includes(scope));
   return granted
-    ? check('scope', 'pass', `has ${granted}`, { actual: scopes.join(' '), expected: `any of: ${required.join(' ')}` })
-    : check('scope', 'fail', 'none of the required scopes is granted', { actual: scopes.join(' '), expected: `any of: ${required.join(' ')}` });
+    ? check('scope', 'pass', `has ${granted}`, {
+        actual: scopes.join(' '),
+        expected: `any of: ${required.join(' ')}`,
+      })
+    : check('scope', 'fail', 'none of the required scopes is granted', {
+        actual: scopes.join(' '),
+        expected: `any of: ${required.join(' ')}`,
+      });
 }
 
 function signerCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions): Check {
   if (kind !== 'alb-data') return check('signer', 'skip', 'only ALB tokens have a signer');
   const signer = header['signer'];
   if (options.albArn === undefined) {
-    return check('signer', 'warn', 'signer not checked: give the expected load balancer ARN (any ALB\'s token verifies against the regional key)', {
-      actual: show(signer),
-    });
+    return check(
+      'signer',
+      'warn',
+      "signer not checked: give the expected load balancer ARN (any ALB's token verifies against the regional key)",
+      {
+        actual: show(signer),
+      },
+    );
   }
   return signer === options.albArn
-    ? check('signer', 'pass', 'signed by the expected load balancer', { actual: options.albArn, expected: options.albArn })
-    : check('signer', 'fail', 'signed by a different load balancer', { actual: show(signer), expected: options.albArn });
+    ? check('signer', 'pass', 'signed by the expected load balancer', {
+        actual: options.albArn,
+        expected: options.albArn,
+      })
+    : check('signer', 'fail', 'signed by a different load balancer', {
+        actual: show(signer),
+        expected: options.albArn,
+      });
 }
 
 function clientCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions): Check {
   if (kind !== 'alb-data') return check('client', 'skip', 'only ALB tokens have a client header');
   const client = header['client'];
-  if (options.clientId === undefined) return check('client', 'skip', 'not compared: no client id given', { actual: show(client) });
+  if (options.clientId === undefined)
+    return check('client', 'skip', 'not compared: no client id given', { actual: show(client) });
   return client === options.clientId
     ? check('client', 'pass', 'app client matches', { actual: options.clientId, expected: options.clientId })
-    : check('client', 'fail', 'the ALB authenticated with another app client', { actual: show(client), expected: options.clientId });
+    : check('client', 'fail', 'the ALB authenticated with another app client', {
+        actual: show(client),
+        expected: options.clientId,
+      });
 }
 
 function stringList(value: JsonValue): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
   return undefined;
 }
 
 /** Compact JSON for messages, cut to a readable length. */
 export function show(value: JsonValue | undefined): string {
   if (value === undefined) return 'undefined';
-  return shortText(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+  return shortText(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 function shortText(text: string): string {

@@ -46,6 +46,11 @@ export class InspectorPanel implements vscode.Disposable {
     );
   }
 
+  /** The state last rendered, if any (exported for the extension-host tests). */
+  get state(): InspectorState | undefined {
+    return this.last?.type === 'render' ? this.last.state : undefined;
+  }
+
   /** The open panel, if any (tests and "Reload Keys"). */
   static get active(): InspectorPanel | undefined {
     return InspectorPanel.current;

@@ -24,7 +24,8 @@ export function nowSeconds(): number {
 /** Verifies with the user's expectations from settings and secrets; the core does all the checking. */
 export class Verifier {
   constructor(
-    private readonly keys: () => KeyProvider,
+    /** The key provider; `network: false` gives one that only reads the cache. */
+    private readonly keys: (network: boolean) => KeyProvider,
     private readonly secrets: HmacSecrets,
   ) {}
 
@@ -39,7 +40,7 @@ export class Verifier {
     if (!parsed.ok) return parsed;
     const settings = readSettings();
     const base = this.baseOptions(settings, mode);
-    const deps = { keys: this.keys() };
+    const deps = { keys: this.keys(base.allowNetwork === true) };
     const perToken = await Promise.all(parsed.tokens.map((found) => this.optionsFor(found.token, base, settings)));
     if (perToken.every((options) => options === base)) return inspectInput(text, base, deps);
     if (parsed.tokens.length === 1) return inspectInput(text, perToken[0] ?? base, deps);
@@ -59,7 +60,7 @@ export class Verifier {
     const settings = readSettings();
     const base = this.baseOptions(settings, { network: false, reload: false });
     const options = await this.optionsFor(token, base, settings);
-    return inspectToken(token, options, { keys: this.keys() });
+    return inspectToken(token, options, { keys: this.keys(false) });
   }
 
   private baseOptions(settings: Settings, mode: VerifyMode): VerifyOptions {

@@ -5,7 +5,12 @@ import { json, runCli } from '../support/cli.ts';
 import { startSeededCognitoLocal } from '../support/cognitoLocal.ts';
 import type { SeededCognitoLocal } from '../support/cognitoLocal.ts';
 
-type Output = { kind: string; valid: boolean; checks: { id: string; status: string; message: string }[]; payload: Record<string, unknown> };
+type Output = {
+  kind: string;
+  valid: boolean;
+  checks: { id: string; status: string; message: string }[];
+  payload: Record<string, unknown>;
+};
 
 let seeded: SeededCognitoLocal;
 
@@ -13,7 +18,12 @@ before(async () => {
   seeded = await startSeededCognitoLocal({
     name: 'e2e',
     users: [
-      { username: 'alice', password: 'Alice-Passw0rd!', groups: ['admin'], attributes: { email: 'alice@example.com', 'custom:tenant': 'acme' } },
+      {
+        username: 'alice',
+        password: 'Alice-Passw0rd!',
+        groups: ['admin'],
+        attributes: { email: 'alice@example.com', 'custom:tenant': 'acme' },
+      },
     ],
   });
 });
@@ -32,17 +42,34 @@ describe('cognito-local tokens through authdbg inspect', () => {
   test('the ID token verifies against its JWKS with issuer, client and token use', async () => {
     const tokens = seeded.tokens['alice'];
     assert.ok(tokens);
-    const { status, output } = await inspect(tokens.idToken, '--issuer', seeded.pool.issuer, '--client-id', seeded.pool.clientId, '--token-use', 'id');
+    const { status, output } = await inspect(
+      tokens.idToken,
+      '--issuer',
+      seeded.pool.issuer,
+      '--client-id',
+      seeded.pool.clientId,
+      '--token-use',
+      'id',
+    );
     assert.equal(status, 0, JSON.stringify(output.checks));
     assert.equal(output.kind, 'cognito-id');
     assert.deepEqual(output.payload['cognito:groups'], ['admin']);
-    for (const id of ['signature', 'iss', 'aud', 'token_use', 'exp']) assert.equal(statusOf(output, id), 'pass', id);
+    for (const id of ['signature', 'iss', 'aud', 'token_use', 'exp'])
+      assert.equal(statusOf(output, id), 'pass', id);
   });
 
   test('the access token verifies, matched on client_id', async () => {
     const tokens = seeded.tokens['alice'];
     assert.ok(tokens);
-    const { status, output } = await inspect(tokens.accessToken, '--issuer', seeded.pool.issuer, '--client-id', seeded.pool.clientId, '--token-use', 'access');
+    const { status, output } = await inspect(
+      tokens.accessToken,
+      '--issuer',
+      seeded.pool.issuer,
+      '--client-id',
+      seeded.pool.clientId,
+      '--token-use',
+      'access',
+    );
     assert.equal(status, 0, JSON.stringify(output.checks));
     assert.equal(output.kind, 'cognito-access');
     assert.equal(statusOf(output, 'client_id'), 'pass');
@@ -55,10 +82,22 @@ describe('cognito-local tokens through authdbg inspect', () => {
     const wrongUse = await inspect(tokens.accessToken, ...base, '--token-use', 'id');
     assert.equal(wrongUse.status, 1);
     assert.equal(statusOf(wrongUse.output, 'token_use'), 'fail');
-    const wrongClient = await inspect(tokens.idToken, '--issuer', seeded.pool.issuer, '--client-id', 'someotherclient');
+    const wrongClient = await inspect(
+      tokens.idToken,
+      '--issuer',
+      seeded.pool.issuer,
+      '--client-id',
+      'someotherclient',
+    );
     assert.equal(wrongClient.status, 1);
     assert.equal(statusOf(wrongClient.output, 'aud'), 'fail');
-    const wrongIssuer = await inspect(tokens.idToken, '--issuer', `${seeded.pool.issuer}x`, '--client-id', seeded.pool.clientId);
+    const wrongIssuer = await inspect(
+      tokens.idToken,
+      '--issuer',
+      `${seeded.pool.issuer}x`,
+      '--client-id',
+      seeded.pool.clientId,
+    );
     assert.equal(wrongIssuer.status, 1);
     assert.equal(statusOf(wrongIssuer.output, 'iss'), 'fail');
     assert.equal(statusOf(wrongIssuer.output, 'signature'), 'pass');
@@ -67,8 +106,16 @@ describe('cognito-local tokens through authdbg inspect', () => {
   test('--now past exp fails at exp', async () => {
     const tokens = seeded.tokens['alice'];
     assert.ok(tokens);
-    const { exp } = JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
-    const { status, output } = await inspect(tokens.idToken, '--issuer', seeded.pool.issuer, '--now', String(exp + 1));
+    const { exp } = JSON.parse(Buffer.from(tokens.idToken.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp: number;
+    };
+    const { status, output } = await inspect(
+      tokens.idToken,
+      '--issuer',
+      seeded.pool.issuer,
+      '--now',
+      String(exp + 1),
+    );
     assert.equal(status, 1);
     assert.equal(statusOf(output, 'exp'), 'fail');
     assert.equal(statusOf(output, 'signature'), 'pass');

@@ -45,7 +45,15 @@ function checkOf(output: Record<string, unknown>, id: string): Check | undefined
 }
 
 describe('ALB x-amzn-oidc-data through the CLI', () => {
-  const albArgs = (): string[] => ['--alb-key-url', server.url, '--alb-arn', ALB_ARN, '--now', String(NOW), '--json'];
+  const albArgs = (): string[] => [
+    '--alb-key-url',
+    server.url,
+    '--alb-arn',
+    ALB_ARN,
+    '--now',
+    String(NOW),
+    '--json',
+  ];
 
   test('a padded blob, built as the ALB builds it, verifies (exit 0)', async () => {
     const blob = albBlob(ec);
@@ -75,7 +83,15 @@ describe('ALB x-amzn-oidc-data through the CLI', () => {
   });
 
   test('without --alb-arn the signer is a warning, not a silent pass', async () => {
-    const run = await runCli(['inspect', albBlob(ec), '--alb-key-url', server.url, '--now', String(NOW), '--json']);
+    const run = await runCli([
+      'inspect',
+      albBlob(ec),
+      '--alb-key-url',
+      server.url,
+      '--now',
+      String(NOW),
+      '--json',
+    ]);
     assert.equal(checkOf(json(run), 'signer')?.status, 'warn');
     assert.match(checkOf(json(run), 'signer')?.message ?? '', /signer not checked/);
   });
@@ -106,7 +122,10 @@ describe('ALB x-amzn-oidc-data through the CLI', () => {
       `x-amzn-oidc-data: ${albBlob(ec)}`,
     ].join('\r\n');
     const run = await runCli(['inspect', '-', ...albArgs()], block);
-    const output = json(run) as { items: { header: string; kind: string; checks: Check[] }[]; valid: boolean };
+    const output = json(run) as {
+      items: { header: string; kind: string; checks: Check[] }[];
+      valid: boolean;
+    };
     assert.equal(run.status, 1);
     assert.deepEqual(
       output.items.map((item) => [item.header, item.kind]),
@@ -123,7 +142,20 @@ describe('ALB x-amzn-oidc-data through the CLI', () => {
 describe('Cognito-style tokens through the CLI', () => {
   test('human output: kind, claims with times, each check with a mark, the verdict', async () => {
     const token = signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims(), rsa.privateKey);
-    const run = await runCli(['inspect', token, '--jwks', `${server.url}/jwks.json`, '--issuer', ISSUER, '--client-id', CLIENT_ID, '--token-use', 'id', '--now', String(NOW)]);
+    const run = await runCli([
+      'inspect',
+      token,
+      '--jwks',
+      `${server.url}/jwks.json`,
+      '--issuer',
+      ISSUER,
+      '--client-id',
+      CLIENT_ID,
+      '--token-use',
+      'id',
+      '--now',
+      String(NOW),
+    ]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /Cognito ID token \(cognito-id\)/);
     assert.match(run.stdout, /exp\s+1700003600\s+2023-11-14T23:13:20.000Z \(in 1 hour\)/);
@@ -148,7 +180,10 @@ describe('Cognito-style tokens through the CLI', () => {
     writeFileSync(jwksFile, JSON.stringify({ keys: [rsa.jwk] }));
     const pemFile = join(dir, 'key.pem');
     writeFileSync(pemFile, rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString());
-    for (const source of [['--jwks-file', jwksFile], ['--pem-file', pemFile]]) {
+    for (const source of [
+      ['--jwks-file', jwksFile],
+      ['--pem-file', pemFile],
+    ]) {
       const run = await runCli(['inspect', token, ...source, '--issuer', ISSUER, '--now', String(NOW)]);
       assert.equal(run.status, 0, `${source[0]}: ${run.stdout}`);
     }
@@ -200,7 +235,17 @@ describe('key endpoint faults through the CLI', () => {
     const { port } = hanging.address() as AddressInfo;
     try {
       const token = signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims(), rsa.privateKey);
-      const run = await runCli(['inspect', token, '--jwks', `http://127.0.0.1:${port}/jwks.json`, '--timeout-ms', '1000', '--now', String(NOW), '--json']);
+      const run = await runCli([
+        'inspect',
+        token,
+        '--jwks',
+        `http://127.0.0.1:${port}/jwks.json`,
+        '--timeout-ms',
+        '1000',
+        '--now',
+        String(NOW),
+        '--json',
+      ]);
       assert.equal(run.status, 1);
       assert.match(checkOf(json(run), 'key')?.message ?? '', /timed out|timeout/i);
       assert.ok(run.ms < 4000, `took ${run.ms} ms`);
@@ -212,7 +257,15 @@ describe('key endpoint faults through the CLI', () => {
 
   test('http to a non-loopback host is refused without a request', async () => {
     const token = signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims(), rsa.privateKey);
-    const run = await runCli(['inspect', token, '--jwks', 'http://keys.example.com/jwks.json', '--now', String(NOW), '--json']);
+    const run = await runCli([
+      'inspect',
+      token,
+      '--jwks',
+      'http://keys.example.com/jwks.json',
+      '--now',
+      String(NOW),
+      '--json',
+    ]);
     assert.equal(run.status, 1);
     assert.match(checkOf(json(run), 'key')?.message ?? '', /http/);
   });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const CLI = resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+export const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
 export interface CliRun {
   status: number | null;

@@ -16,13 +16,23 @@ export interface TestKey {
 /** An RSA key pair with a Cognito-looking kid. */
 export function rsaKey(bits = 2048, kid = `${randomUUID()}=`): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  return { kid, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+  };
 }
 
 /** An EC P-256 key pair with a UUID kid (as the ALB uses). */
 export function ecKey(kid: string = randomUUID()): TestKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' } };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' },
+  };
 }
 
 export function b64url(data: string | Uint8Array, pad = false): string {
@@ -46,11 +56,21 @@ export function signRaw(
   const input = `${b64url(headerJson, options.pad)}.${b64url(payloadJson, options.pad)}`;
   let signature: Buffer;
   if (key === undefined || alg.toLowerCase() === 'none') signature = Buffer.alloc(0);
-  else if (alg.startsWith('HS')) signature = createHmac(`sha${alg.slice(2)}`, key as Uint8Array).update(input).digest();
+  else if (alg.startsWith('HS'))
+    signature = createHmac(`sha${alg.slice(2)}`, key)
+      .update(input)
+      .digest();
   else if (alg.startsWith('ES')) {
-    signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: key as KeyObject, dsaEncoding: 'ieee-p1363' });
+    signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), {
+      key: key as KeyObject,
+      dsaEncoding: 'ieee-p1363',
+    });
   } else if (alg.startsWith('PS')) {
-    signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), { key: key as KeyObject, padding: 6, saltLength: -1 });
+    signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), {
+      key: key as KeyObject,
+      padding: 6,
+      saltLength: -1,
+    });
   } else signature = sign(`sha${alg.slice(2)}`, Buffer.from(input), key as KeyObject);
   return `${input}.${b64url(signature, options.pad)}`;
 }
@@ -69,7 +89,8 @@ export const REGION = 'us-east-1';
 export const POOL_ID = 'us-east-1_AbCdEf123';
 export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`;
 export const CLIENT_ID = '1example23456789client';
-export const ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+export const ALB_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
 export const NOW = 1_700_000_000;
 
 /** Claims of a Cognito ID token, as aws-authorizers.md lists them. */
@@ -158,7 +179,9 @@ export async function startKeyServer(
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(route.status ?? 200, { 'content-type': route.contentType ?? 'application/json' }).end(route.body);
+    res
+      .writeHead(route.status ?? 200, { 'content-type': route.contentType ?? 'application/json' })
+      .end(route.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -129,7 +129,11 @@ describe('structure', () => {
   });
 
   test('5. JSON-serialized JWS is rejected', async () => {
-    const outcome = await inspectInput('{"protected":"eyJhbGciOiJSUzI1NiJ9","payload":"e30","signature":"abc"}', options(), { keys });
+    const outcome = await inspectInput(
+      '{"protected":"eyJhbGciOiJSUzI1NiJ9","payload":"e30","signature":"abc"}',
+      options(),
+      { keys },
+    );
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? '' : outcome.message, /JSON-serialized JWS/);
     assertRejected(await inspect('{"protected":"x"}'), 'format');
@@ -165,10 +169,21 @@ describe('structure', () => {
   test('9. ALB blob with "=" padding verifies over the padded text; misplaced "=" is invalid format', async () => {
     const blob = albBlob(ec);
     assert.match(blob, /=/);
-    const report = await inspect(blob, { keySource: { type: 'alb', baseUrl: server.url }, albArn: ALB_ARN, issuer: undefined });
+    const report = await inspect(blob, {
+      keySource: { type: 'alb', baseUrl: server.url },
+      albArn: ALB_ARN,
+      issuer: undefined,
+    });
     assert.equal(report.valid, true, JSON.stringify(report.checks));
     const stripped = blob.replace(/=/g, '');
-    assertRejected(await inspect(stripped, { keySource: { type: 'alb', baseUrl: server.url }, albArn: ALB_ARN, issuer: undefined }), 'signature');
+    assertRejected(
+      await inspect(stripped, {
+        keySource: { type: 'alb', baseUrl: server.url },
+        albArn: ALB_ARN,
+        issuer: undefined,
+      }),
+      'signature',
+    );
     const [h = '', p, s] = blob.split('.');
     const misplaced = `${h.replace(/=+$/, '')}=x.${p}.${s}`;
     assertRejected(await inspect(misplaced), 'format');
@@ -204,7 +219,12 @@ describe('algorithms', () => {
   test('13. PS256 or "RS256 " where RS256 is expected is rejected', async () => {
     const ps = signToken({ kid: rsa.kid, alg: 'PS256' }, idClaims(), rsa.privateKey);
     assertRejected(await inspect(ps), 'alg');
-    const spaced = signRaw(JSON.stringify({ kid: rsa.kid, alg: 'RS256 ' }), JSON.stringify(idClaims()), rsa.privateKey, 'RS256');
+    const spaced = signRaw(
+      JSON.stringify({ kid: rsa.kid, alg: 'RS256 ' }),
+      JSON.stringify(idClaims()),
+      rsa.privateKey,
+      'RS256',
+    );
     assertRejected(await inspect(spaced), 'alg');
   });
 
@@ -219,7 +239,11 @@ describe('algorithms', () => {
     const blob = albBlob(ec);
     const [h, p] = blob.split('.');
     const zero = `${h}.${p}.${b64url(Buffer.alloc(64), true)}`;
-    const report = await inspect(zero, { keySource: { type: 'alb', baseUrl: server.url }, albArn: ALB_ARN, issuer: undefined });
+    const report = await inspect(zero, {
+      keySource: { type: 'alb', baseUrl: server.url },
+      albArn: ALB_ARN,
+      issuer: undefined,
+    });
     assertRejected(report, 'signature', /psychic|zero/);
   });
 
@@ -239,12 +263,20 @@ describe('algorithms', () => {
   test('17. HS256 with a short user-given secret passes the signature but warns', async () => {
     const secret = Buffer.from('secret');
     const token = signToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'x', exp: NOW + 60 }, secret);
-    const report = await inspect(token, { keySource: { type: 'secret', secret, label: 'secret.txt' }, issuer: undefined, clientId: undefined });
+    const report = await inspect(token, {
+      keySource: { type: 'secret', secret, label: 'secret.txt' },
+      issuer: undefined,
+      clientId: undefined,
+    });
     assert.equal(status(report, 'signature'), 'pass');
     assert.ok(hasWarning(report, 'weak-secret'));
     const strong = Buffer.from('x'.repeat(16) + randomUUID());
     const good = signToken({ alg: 'HS256' }, { sub: 'x', exp: NOW + 60 }, strong);
-    const ok = await inspect(good, { keySource: { type: 'secret', secret: strong, label: 's' }, issuer: undefined, clientId: undefined });
+    const ok = await inspect(good, {
+      keySource: { type: 'secret', secret: strong, label: 's' },
+      issuer: undefined,
+      clientId: undefined,
+    });
     assert.equal(ok.valid, true);
     assert.equal(hasWarning(ok, 'weak-secret'), false);
   });
@@ -263,7 +295,11 @@ describe('header parameters', () => {
   test('19. an ALB kid that is not a UUID is rejected before any request', async () => {
     const before = server.requests.length;
     const blob = albBlob(ec, { header: { kid: '../../etc/passwd' } });
-    const report = await inspect(blob, { keySource: { type: 'alb', baseUrl: server.url }, albArn: ALB_ARN, issuer: undefined });
+    const report = await inspect(blob, {
+      keySource: { type: 'alb', baseUrl: server.url },
+      albArn: ALB_ARN,
+      issuer: undefined,
+    });
     assertRejected(report, 'kid', /UUID/);
     const derived = await inspect(blob, { keySource: undefined, albArn: ALB_ARN, issuer: undefined });
     assertRejected(derived, 'kid', /UUID/);
@@ -275,8 +311,14 @@ describe('header parameters', () => {
     const bait = await startKeyServer({ '/evil.json': { body: JSON.stringify({ keys: [attacker.jwk] }) } });
     try {
       for (const name of ['jku', 'x5u']) {
-        const token = signToken({ kid: rsa.kid, alg: 'RS256', [name]: `${bait.url}/evil.json` }, idClaims(), attacker.privateKey);
-        const report = await inspect(token, { keySource: { type: 'jwks-url', url: `${server.url}/jwks.json` } });
+        const token = signToken(
+          { kid: rsa.kid, alg: 'RS256', [name]: `${bait.url}/evil.json` },
+          idClaims(),
+          attacker.privateKey,
+        );
+        const report = await inspect(token, {
+          keySource: { type: 'jwks-url', url: `${server.url}/jwks.json` },
+        });
         assertRejected(report, 'signature');
         assert.ok(hasWarning(report, `header-${name}`));
       }
@@ -288,7 +330,11 @@ describe('header parameters', () => {
 
   test('21. embedded jwk (CVE-2018-0114) or x5c is ignored as a key source; warned', async () => {
     const attacker = rsaKey();
-    const jwkToken = signToken({ kid: rsa.kid, alg: 'RS256', jwk: attacker.jwk }, idClaims(), attacker.privateKey);
+    const jwkToken = signToken(
+      { kid: rsa.kid, alg: 'RS256', jwk: attacker.jwk },
+      idClaims(),
+      attacker.privateKey,
+    );
     const report = await inspect(jwkToken);
     assertRejected(report, 'signature');
     assert.ok(hasWarning(report, 'header-jwk'));
@@ -309,7 +355,12 @@ describe('header parameters', () => {
   });
 
   test('24. duplicate header names are detected in the raw JSON', async () => {
-    const token = signRaw(`{"alg":"none","kid":"${rsa.kid}","alg":"RS256"}`, JSON.stringify(idClaims()), rsa.privateKey, 'RS256');
+    const token = signRaw(
+      `{"alg":"none","kid":"${rsa.kid}","alg":"RS256"}`,
+      JSON.stringify(idClaims()),
+      rsa.privateKey,
+      'RS256',
+    );
     const report = await inspect(token);
     assertRejected(report, 'format', /repeats "alg"/);
     assert.ok(hasWarning(report, 'duplicate-key'));
@@ -352,7 +403,11 @@ describe('claims', () => {
 
   test('30. missing exp fails for Cognito kinds and warns for generic JWTs', async () => {
     assertRejected(await inspect(idToken({ exp: undefined })), 'exp', /no exp/);
-    const generic = signToken({ kid: rsa.kid, alg: 'RS256' }, { sub: 'x', iss: 'https://idp.example.com' }, rsa.privateKey);
+    const generic = signToken(
+      { kid: rsa.kid, alg: 'RS256' },
+      { sub: 'x', iss: 'https://idp.example.com' },
+      rsa.privateKey,
+    );
     const report = await inspect(generic, { issuer: 'https://idp.example.com', clientId: undefined });
     assert.equal(status(report, 'exp'), 'warn');
     assert.equal(report.valid, true);
@@ -409,14 +464,19 @@ describe('claims', () => {
   });
 
   test('38. duplicate claim names are detected and fail', async () => {
-    const payload = JSON.stringify(idClaims()).replace('{', '{"sub":"user",').replace(/}$/, ',"sub":"admin"}');
+    const payload = JSON.stringify(idClaims())
+      .replace('{', '{"sub":"user",')
+      .replace(/}$/, ',"sub":"admin"}');
     const token = signRaw(JSON.stringify({ kid: rsa.kid, alg: 'RS256' }), payload, rsa.privateKey, 'RS256');
     const report = await inspect(token);
     assertRejected(report, 'format', /"sub"/);
   });
 
   test('39. "__proto__" and "constructor" claims stay plain claims; nothing is polluted', async () => {
-    const payload = JSON.stringify(idClaims()).replace('{', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},');
+    const payload = JSON.stringify(idClaims()).replace(
+      '{',
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},',
+    );
     const token = signRaw(JSON.stringify({ kid: rsa.kid, alg: 'RS256' }), payload, rsa.privateKey, 'RS256');
     const report = await inspect(token);
     assert.equal(report.valid, true, JSON.stringify(report.checks));
@@ -451,7 +511,11 @@ describe('claims', () => {
   });
 
   test('43. a 5 MiB claim or a 200 MiB input is refused with a clear size message', async () => {
-    const big = signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims({ blob: 'x'.repeat(5 * 1024 * 1024) }), rsa.privateKey);
+    const big = signToken(
+      { kid: rsa.kid, alg: 'RS256' },
+      idClaims({ blob: 'x'.repeat(5 * 1024 * 1024) }),
+      rsa.privateKey,
+    );
     assertRejected(await inspect(big), 'format', /limit is 64 KiB/);
     const huge = 'a'.repeat(200 * 1024 * 1024);
     const outcome = parseInput(huge);
@@ -471,7 +535,9 @@ describe('keys', () => {
 
   test('45. null, {}, {keys:null}, {keys:[null]} are malformed key sets', async () => {
     for (const value of [null, {}, { keys: null }, { keys: [null] }]) {
-      const report = await inspect(idToken(), { keySource: { type: 'jwks', jwks: value, label: 'bad.json' } });
+      const report = await inspect(idToken(), {
+        keySource: { type: 'jwks', jwks: value, label: 'bad.json' },
+      });
       assert.equal(report.valid, false);
       assert.equal(status(report, 'key'), 'fail', JSON.stringify(value));
     }
@@ -479,9 +545,21 @@ describe('keys', () => {
 
   test('46. duplicate kid, use "enc", or a JWK alg different from the token give no key', async () => {
     const twin = rsaKey(2048, rsa.kid);
-    assertRejected(await inspect(idToken(), { keySource: jwks(rsa.jwk, twin.jwk) }), 'key', /refusing to guess|ambiguous|matches 2/);
-    assertRejected(await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, use: 'enc' }) }), 'key', /encryption/);
-    assertRejected(await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, alg: 'RS512' }) }), 'key', /RS512/);
+    assertRejected(
+      await inspect(idToken(), { keySource: jwks(rsa.jwk, twin.jwk) }),
+      'key',
+      /refusing to guess|ambiguous|matches 2/,
+    );
+    assertRejected(
+      await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, use: 'enc' }) }),
+      'key',
+      /encryption/,
+    );
+    assertRejected(
+      await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, alg: 'RS512' }) }),
+      'key',
+      /RS512/,
+    );
   });
 
   test('47. RSA below 2048 bits and EC points off the curve are rejected', async () => {
@@ -490,11 +568,16 @@ describe('keys', () => {
     assertRejected(await inspect(token, { keySource: jwks(small.jwk) }), 'key');
     const offCurve = { ...ec.jwk, y: b64url(Buffer.alloc(32, 7)) };
     const generic = signToken({ kid: ec.kid, alg: 'ES256' }, { sub: 'x', exp: NOW + 60 }, ec.privateKey);
-    assertRejected(await inspect(generic, { keySource: jwks(offCurve), issuer: undefined, clientId: undefined }), 'key');
+    assertRejected(
+      await inspect(generic, { keySource: jwks(offCurve), issuer: undefined, clientId: undefined }),
+      'key',
+    );
   });
 
   test('48. oct keys in a published JWKS are warned about', async () => {
-    const report = await inspect(idToken(), { keySource: jwks(rsa.jwk, { kty: 'oct', kid: 'hmac', k: b64url('0123456789abcdef') }) });
+    const report = await inspect(idToken(), {
+      keySource: jwks(rsa.jwk, { kty: 'oct', kid: 'hmac', k: b64url('0123456789abcdef') }),
+    });
     assert.equal(report.valid, true);
     assert.ok(report.warnings.some((w) => /oct|symmetric/i.test(w.id + w.message)));
   });

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
-import type { Duplex } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { KeyFetchError } from '../../src/core/keys/keyErrors.ts';
@@ -44,16 +43,18 @@ function jwksBody(): string {
 /** Counts connections an agent opens: proves a refused URL made no request at all. */
 class CountingAgent extends http.Agent {
   connections = 0;
-  override createConnection(...args: Parameters<http.Agent['createConnection']>): Duplex {
+  override createConnection(
+    ...args: Parameters<http.Agent['createConnection']>
+  ): ReturnType<http.Agent['createConnection']> {
     this.connections++;
     return super.createConnection(...args);
   }
 }
 
-describe('httpGet against real servers', () => {
+void describe('httpGet against real servers', () => {
   const get = createHttpGet();
 
-  it('fetches a 200 JSON body with our accept and user-agent and no cookie or authorization', async () => {
+  void it('fetches a 200 JSON body with our accept and user-agent and no cookie or authorization', async () => {
     const body = jwksBody();
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -71,7 +72,7 @@ describe('httpGet against real servers', () => {
     assert.equal(headers['proxy-authorization'], undefined);
   });
 
-  it('times out when the server never answers', async () => {
+  void it('times out when the server never answers', async () => {
     const server = await serve(() => undefined);
     const { error, ms } = await failure(get, server.url('/jwks.json'));
     assert.equal(error.code, 'timeout');
@@ -80,7 +81,7 @@ describe('httpGet against real servers', () => {
     assert.equal(server.requests.length, 1, 'a timeout is not retried');
   });
 
-  it('times out on a slow trickle that keeps sending bytes past the deadline', async () => {
+  void it('times out on a slow trickle that keeps sending bytes past the deadline', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       const timer = setInterval(() => res.write(' '), 200);
@@ -91,7 +92,7 @@ describe('httpGet against real servers', () => {
     assert.ok(ms < TIMEOUT + 400, `took ${ms} ms`);
   });
 
-  it('reports HTTP 500 without retrying', async () => {
+  void it('reports HTTP 500 without retrying', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(500);
       res.end('oops');
@@ -102,7 +103,7 @@ describe('httpGet against real servers', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('does not follow a 302 and names the Location', async () => {
+  void it('does not follow a 302 and names the Location', async () => {
     const target = await serve((_req, res) => res.end('{"keys":[]}'));
     const server = await serve((_req, res) => {
       res.writeHead(302, { location: target.url('/elsewhere.json') });
@@ -114,7 +115,7 @@ describe('httpGet against real servers', () => {
     assert.equal(target.requests.length, 0);
   });
 
-  it('stops reading a 10 MB streamed body just past the cap, with bounded memory', async () => {
+  void it('stops reading a 10 MB streamed body just past the cap, with bounded memory', async () => {
     const total = 10 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     let handedOver = 0;
@@ -144,7 +145,7 @@ describe('httpGet against real servers', () => {
     assert.ok(grown < 4 * 1024 * 1024, `memory grew by ${grown} bytes`);
   });
 
-  it('refuses a declared oversized Content-Length before reading the body', async () => {
+  void it('refuses a declared oversized Content-Length before reading the body', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) });
       res.write('{');
@@ -155,7 +156,7 @@ describe('httpGet against real servers', () => {
     assert.ok(ms < TIMEOUT);
   });
 
-  it('reports connection refused in plain words', async () => {
+  void it('reports connection refused in plain words', async () => {
     const port = await closedPort();
     const { error, ms } = await failure(get, `http://127.0.0.1:${port}/jwks.json`);
     assert.equal(error.code, 'network');
@@ -163,14 +164,14 @@ describe('httpGet against real servers', () => {
     assert.ok(ms < TIMEOUT);
   });
 
-  it('reports a DNS failure as "could not resolve host"', async () => {
+  void it('reports a DNS failure as "could not resolve host"', async () => {
     const { error, ms } = await failure(get, 'https://keys.invalid/.well-known/jwks.json');
     assert.equal(error.code, 'network');
     assert.match(error.message, /could not resolve host keys\.invalid/);
     assert.ok(ms <= TIMEOUT + 100, `took ${ms} ms`);
   });
 
-  it('refuses plain http to a non-loopback host without opening a connection', async () => {
+  void it('refuses plain http to a non-loopback host without opening a connection', async () => {
     const agent = new CountingAgent();
     const { error, ms } = await failure(createHttpGet({ agent }), 'http://example.com/jwks.json');
     assert.equal(error.code, 'insecure-url');
@@ -179,13 +180,13 @@ describe('httpGet against real servers', () => {
     assert.ok(ms < 50);
   });
 
-  it('refuses URLs with credentials and non-http schemes', async () => {
+  void it('refuses URLs with credentials and non-http schemes', async () => {
     assert.equal((await failure(get, 'https://user:pw@example.com/jwks.json')).error.code, 'invalid-url');
     assert.equal((await failure(get, 'file:///etc/passwd')).error.code, 'invalid-url');
     assert.equal((await failure(get, 'not a url')).error.code, 'invalid-url');
   });
 
-  it('allows http://localhost (it resolves to loopback)', async () => {
+  void it('allows http://localhost (it resolves to loopback)', async () => {
     const server = await serve((_req, res) => res.end('{}'));
     const res = await get(`http://localhost:${server.port}/jwks.json`, {
       timeoutMs: TIMEOUT,
@@ -194,7 +195,7 @@ describe('httpGet against real servers', () => {
     assert.equal(res.status, 200);
   });
 
-  it('retries once, immediately, when the connection is reset', async () => {
+  void it('retries once, immediately, when the connection is reset', async () => {
     const server = await serve((req, res) => {
       if (server.requests.length === 1) {
         req.socket.destroy();
@@ -208,7 +209,7 @@ describe('httpGet against real servers', () => {
     assert.equal(server.requests.length, 2);
   });
 
-  it('gives up after one retry when the body is cut short twice', async () => {
+  void it('gives up after one retry when the body is cut short twice', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"keys":', () => res.destroy());
@@ -220,7 +221,7 @@ describe('httpGet against real servers', () => {
   });
 
   const tls = selfSignedCert();
-  it(
+  void it(
     'rejects a self-signed certificate, and accepts it only when its CA is added',
     { skip: tls === undefined },
     async () => {
@@ -239,7 +240,7 @@ describe('httpGet against real servers', () => {
   );
 });
 
-describe('key store over real servers: bodies that are not key sets', () => {
+void describe('key store over real servers: bodies that are not key sets', () => {
   async function storeError(handler: Handler): Promise<KeyError> {
     const server = await serve(handler);
     const store = createKeyStore({ httpGet: createHttpGet(), now: () => 0, timeoutMs: TIMEOUT });
@@ -248,7 +249,7 @@ describe('key store over real servers: bodies that are not key sets', () => {
     return result.ok ? assert.fail() : result.error;
   }
 
-  it('reports an HTML 200 page as a captive portal or proxy page', async () => {
+  void it('reports an HTML 200 page as a captive portal or proxy page', async () => {
     const error = await storeError((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!DOCTYPE html><html><body>Sign in to the hotel Wi-Fi</body></html>');
@@ -257,7 +258,7 @@ describe('key store over real servers: bodies that are not key sets', () => {
     assert.match(error.message, /captive portal or proxy page\?/);
   });
 
-  it('reports garbage JSON', async () => {
+  void it('reports garbage JSON', async () => {
     const error = await storeError((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"keys": [ {"kty": "RSA", ');
@@ -266,7 +267,7 @@ describe('key store over real servers: bodies that are not key sets', () => {
     assert.match(error.message, /not valid JSON/);
   });
 
-  it('reports invalid UTF-8', async () => {
+  void it('reports invalid UTF-8', async () => {
     const error = await storeError((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
@@ -275,7 +276,7 @@ describe('key store over real servers: bodies that are not key sets', () => {
     assert.match(error.message, /not valid UTF-8/);
   });
 
-  it('reports a non-JSON content type', async () => {
+  void it('reports a non-JSON content type', async () => {
     const error = await storeError((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('{"keys":[]}');

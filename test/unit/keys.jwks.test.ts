@@ -36,8 +36,8 @@ function errorOf<T>(result: KeyResult<T>): { code: string; message: string } {
 
 const SRC = 'https://example.test/jwks.json';
 
-describe('parseJwks', () => {
-  it('imports RSA 2048 and EC P-256 keys with their metadata', () => {
+void describe('parseJwks', () => {
+  void it('imports RSA 2048 and EC P-256 keys with their metadata', () => {
     const set = value(
       parseJwks(
         {
@@ -63,13 +63,13 @@ describe('parseJwks', () => {
     assert.equal(r?.keyObject.type, 'public');
   });
 
-  it('parses bytes and text bodies the same way', () => {
+  void it('parses bytes and text bodies the same way', () => {
     const body = JSON.stringify({ keys: [jwk(rsa2048, { kid: 'r1' })] });
     assert.equal(value(parseJwks(new TextEncoder().encode(body), SRC)).keys.length, 1);
     assert.equal(value(parseJwks(body, SRC)).keys.length, 1);
   });
 
-  it('rejects RSA below 2048 bits with a warning naming the kid', () => {
+  void it('rejects RSA below 2048 bits with a warning naming the kid', () => {
     const set = value(parseJwks({ keys: [jwk(rsa1024, { kid: 'weak' }), jwk(rsa2048, { kid: 'ok' })] }, SRC));
     assert.deepEqual(
       set.keys.map((k) => k.kid),
@@ -79,7 +79,7 @@ describe('parseJwks', () => {
     assert.match(set.warnings[0]?.message ?? '', /kid "weak".*only 1024 bits \(minimum 2048\)/);
   });
 
-  it('rejects an EC point that is not on the curve (node refuses to import it)', () => {
+  void it('rejects an EC point that is not on the curve (node refuses to import it)', () => {
     const good = jwk(ecP256, { kid: 'bent' });
     const y = Buffer.from(String(good.y), 'base64url');
     y[31] = (y[31] ?? 0) ^ 1;
@@ -89,7 +89,7 @@ describe('parseJwks', () => {
     assert.match(set.warnings[0]?.message ?? '', /kid "bent".*could not be imported.*not on the curve/);
   });
 
-  it('rejects keys with private parts: "private key published!"', () => {
+  void it('rejects keys with private parts: "private key published!"', () => {
     const rsaPrivate = { ...rsa2048.privateKey.export({ format: 'jwk' }), kid: 'leak-rsa' };
     const ecPrivate = { ...ecP256.privateKey.export({ format: 'jwk' }), kid: 'leak-ec' };
     const set = value(parseJwks({ keys: [rsaPrivate, ecPrivate] }, SRC));
@@ -102,14 +102,14 @@ describe('parseJwks', () => {
     assert.match(set.warnings[1]?.message ?? '', /leak-ec.*\(d\)/);
   });
 
-  it('skips oct keys with a warning', () => {
+  void it('skips oct keys with a warning', () => {
     const set = value(parseJwks({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }, jwk(rsa2048)] }, SRC));
     assert.equal(set.keys.length, 1);
     assert.equal(set.warnings[0]?.id, KEY_WARNING.symmetric);
     assert.match(set.warnings[0]?.message ?? '', /symmetric \(oct\)/);
   });
 
-  it('calls null, {}, {keys:null}, {keys:[null]} and other shapes a malformed key set', () => {
+  void it('calls null, {}, {keys:null}, {keys:[null]} and other shapes a malformed key set', () => {
     for (const input of [
       null,
       {},
@@ -132,7 +132,7 @@ describe('parseJwks', () => {
     );
   });
 
-  it('skips members without kty, with unknown kty or with non-string fields', () => {
+  void it('skips members without kty, with unknown kty or with non-string fields', () => {
     const set = value(
       parseJwks(
         {
@@ -152,7 +152,7 @@ describe('parseJwks', () => {
     assert.equal(set.warnings.length, 6);
   });
 
-  it('rejects bad JSON, invalid UTF-8, deep nesting and HTML with distinct messages', () => {
+  void it('rejects bad JSON, invalid UTF-8, deep nesting and HTML with distinct messages', () => {
     assert.match(errorOf(parseJwks('{"keys": [', SRC)).message, /not valid JSON/);
     assert.match(
       errorOf(parseJwks(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), SRC)).message,
@@ -166,7 +166,7 @@ describe('parseJwks', () => {
     assert.match(html.message, /captive portal or proxy page\?/);
   });
 
-  it('drops __proto__ and constructor members without polluting prototypes', () => {
+  void it('drops __proto__ and constructor members without polluting prototypes', () => {
     const body = `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"keys":[${JSON.stringify(
       jwk(rsa2048, { kid: 'r1' }),
     ).replace(/^\{/, '{"__proto__":{"kty":"oct"},')}]}`;
@@ -175,7 +175,7 @@ describe('parseJwks', () => {
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
   });
 
-  it('warns about duplicate kids', () => {
+  void it('warns about duplicate kids', () => {
     const set = value(parseJwks({ keys: [jwk(rsa2048, { kid: 'dup' }), jwk(rsa2048, { kid: 'dup' })] }, SRC));
     assert.equal(set.keys.length, 2);
     assert.equal(set.warnings[0]?.id, KEY_WARNING.duplicateKid);
@@ -183,9 +183,9 @@ describe('parseJwks', () => {
   });
 });
 
-describe('jwksContentTypeProblem', () => {
+void describe('jwksContentTypeProblem', () => {
   const body = '{"keys":[]}';
-  it('accepts JSON types (with parameters) and a missing type', () => {
+  void it('accepts JSON types (with parameters) and a missing type', () => {
     for (const type of [
       'application/json',
       'Application/JSON; charset=utf-8',
@@ -195,7 +195,7 @@ describe('jwksContentTypeProblem', () => {
       assert.equal(jwksContentTypeProblem(type, body, SRC), undefined, String(type));
     }
   });
-  it('reports HTML as a captive portal and other types as wrong', () => {
+  void it('reports HTML as a captive portal and other types as wrong', () => {
     assert.match(
       jwksContentTypeProblem('text/html; charset=utf-8', '', SRC)?.message ?? '',
       /captive portal/,
@@ -208,7 +208,7 @@ describe('jwksContentTypeProblem', () => {
   });
 });
 
-describe('selectKeys', () => {
+void describe('selectKeys', () => {
   const set: KeySet = value(
     parseJwks(
       {
@@ -228,7 +228,7 @@ describe('selectKeys', () => {
     ),
   );
 
-  it('picks the one key with the kid that fits the alg', () => {
+  void it('picks the one key with the kid that fits the alg', () => {
     const picked = selectKeys(set, { kid: 'rsa', alg: 'RS256' });
     assert.equal(picked.problem, undefined);
     assert.deepEqual(
@@ -237,7 +237,7 @@ describe('selectKeys', () => {
     );
   });
 
-  it('says which kids exist when the kid is unknown (kid is opaque, never a path)', () => {
+  void it('says which kids exist when the kid is unknown (kid is opaque, never a path)', () => {
     const picked = selectKeys(set, { kid: '../../../../dev/null', alg: 'RS256' });
     assert.equal(picked.keys.length, 0);
     assert.equal(picked.problem?.code, 'no-key');
@@ -247,18 +247,18 @@ describe('selectKeys', () => {
     );
   });
 
-  it('excludes use:"enc" keys', () => {
+  void it('excludes use:"enc" keys', () => {
     const picked = selectKeys(set, { kid: 'enc', alg: 'RS256' });
     assert.equal(picked.problem?.code, 'no-key');
     assert.match(picked.problem?.message ?? '', /for encryption \(use:"enc"\)/);
   });
 
-  it('excludes keys whose JWK alg differs from the token alg', () => {
+  void it('excludes keys whose JWK alg differs from the token alg', () => {
     const picked = selectKeys(set, { kid: 'rs512', alg: 'RS256' });
     assert.match(picked.problem?.message ?? '', /"rs512" is for RS512 but the token says RS256/);
   });
 
-  it('finds no key for an ES256 header carrying an RSA kid, or the wrong curve', () => {
+  void it('finds no key for an ES256 header carrying an RSA kid, or the wrong curve', () => {
     assert.match(selectKeys(set, { kid: 'rsa', alg: 'ES256' }).problem?.message ?? '', /is for RS256/);
     assert.match(
       selectKeys(set, { kid: 'dup', alg: 'ES256' }).problem?.message ?? '',
@@ -275,7 +275,7 @@ describe('selectKeys', () => {
     );
   });
 
-  it('refuses to guess between duplicate kids, but lets the alg disambiguate', () => {
+  void it('refuses to guess between duplicate kids, but lets the alg disambiguate', () => {
     const dup = selectKeys(set, { kid: 'dup', alg: 'RS256' });
     assert.equal(dup.keys.length, 0);
     assert.equal(dup.problem?.code, 'ambiguous-key');
@@ -285,7 +285,7 @@ describe('selectKeys', () => {
     assert.equal(mixed.keys[0]?.kty, 'EC');
   });
 
-  it('uses the only key when the token has no kid; ambiguous when several fit', () => {
+  void it('uses the only key when the token has no kid; ambiguous when several fit', () => {
     const single = value(parsePem(ecP256.publicKey.export({ format: 'pem', type: 'spki' }), 'alb'));
     assert.equal(selectKeys(single, { alg: 'ES256' }).keys.length, 1);
     assert.equal(selectKeys(set, { alg: 'RS256' }).problem?.code, 'ambiguous-key');
@@ -294,10 +294,10 @@ describe('selectKeys', () => {
   });
 });
 
-describe('parsePem', () => {
-  const ecPem = ecP256.publicKey.export({ format: 'pem', type: 'spki' });
+void describe('parsePem', () => {
+  const ecPem = ecP256.publicKey.export({ format: 'pem', type: 'spki' }) as string;
 
-  it('reads an SPKI EC key and labels it with the kid', () => {
+  void it('reads an SPKI EC key and labels it with the kid', () => {
     const set = value(parsePem(ecPem, 'https://alb/kid', { kid: 'abc', fetchedAt: 5 }));
     assert.deepEqual(
       [set.keys[0]?.kid, set.keys[0]?.kty, set.keys[0]?.detail, set.fetchedAt],
@@ -306,12 +306,12 @@ describe('parsePem', () => {
     assert.equal(value(parsePem(new TextEncoder().encode(ecPem), 'bytes')).keys.length, 1);
   });
 
-  it('reads a PKCS#1 RSA public key', () => {
+  void it('reads a PKCS#1 RSA public key', () => {
     const set = value(parsePem(rsa2048.publicKey.export({ format: 'pem', type: 'pkcs1' }), 'file'));
     assert.equal(set.keys[0]?.detail, 'RSA 2048-bit');
   });
 
-  it('refuses private keys, weak RSA, garbage, HTML and off-curve points', () => {
+  void it('refuses private keys, weak RSA, garbage, HTML and off-curve points', () => {
     const priv = errorOf(parsePem(ecP256.privateKey.export({ format: 'pem', type: 'pkcs8' }), 'file'));
     assert.equal(priv.code, 'invalid-pem');
     assert.match(priv.message, /PRIVATE key/);
@@ -331,14 +331,14 @@ describe('parsePem', () => {
     assert.equal(errorOf(parsePem(bent, 'f')).code, 'invalid-pem');
   });
 
-  it('warns when there is more than one block', () => {
+  void it('warns when there is more than one block', () => {
     const set = value(parsePem(`${ecPem}\n${ecPem}`, 'f'));
     assert.equal(set.warnings[0]?.id, KEY_WARNING.pemMultiple);
   });
 });
 
-describe('ALB key endpoint', () => {
-  it('derives the regional and GovCloud base URLs, and nothing for a hostile region', () => {
+void describe('ALB key endpoint', () => {
+  void it('derives the regional and GovCloud base URLs, and nothing for a hostile region', () => {
     assert.equal(albKeyBaseUrl('eu-west-1'), 'https://public-keys.auth.elb.eu-west-1.amazonaws.com');
     assert.equal(
       albKeyBaseUrl('us-gov-west-1'),
@@ -353,7 +353,7 @@ describe('ALB key endpoint', () => {
     }
   });
 
-  it('takes the region from a well-formed ALB ARN only', () => {
+  void it('takes the region from a well-formed ALB ARN only', () => {
     const arn =
       'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
     assert.equal(regionFromAlbArn(arn), 'eu-west-1');
@@ -371,7 +371,7 @@ describe('ALB key endpoint', () => {
     assert.equal(regionFromAlbArn(42), undefined);
   });
 
-  it('requires a UUID kid before building a URL', () => {
+  void it('requires a UUID kid before building a URL', () => {
     assert.equal(isUuidKid('a1b2c3d4-e5f6-4789-abcd-0123456789ab'), true);
     for (const bad of ['../../etc/passwd', 'a1b2c3d4-e5f6-4789-abcd-0123456789ab/../x', '', 7, undefined]) {
       assert.equal(isUuidKid(bad), false, String(bad));
@@ -391,8 +391,8 @@ describe('ALB key endpoint', () => {
   });
 });
 
-describe('key URL rules', () => {
-  it('recognises loopback URLs only', () => {
+void describe('key URL rules', () => {
+  void it('recognises loopback URLs only', () => {
     for (const url of [
       'http://localhost:9229/x',
       'http://127.0.0.1/x',
@@ -414,14 +414,14 @@ describe('key URL rules', () => {
     }
   });
 
-  it('refuses http except on loopback, and odd schemes', () => {
+  void it('refuses http except on loopback, and odd schemes', () => {
     assert.equal(value(checkKeyUrl('http://127.0.0.1:9229/jwks.json')).port, '9229');
     assert.equal(errorOf(checkKeyUrl('http://cognito-idp.eu-west-1.amazonaws.com/x')).code, 'insecure-url');
     assert.equal(errorOf(checkKeyUrl('ftp://example.com/x')).code, 'invalid-url');
     assert.equal(errorOf(checkKeyUrl('javascript:alert(1)')).code, 'invalid-url');
   });
 
-  it('derives a JWKS URL only from an exact Cognito issuer', () => {
+  void it('derives a JWKS URL only from an exact Cognito issuer', () => {
     const iss = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123';
     assert.equal(cognitoJwksUrl(iss), `${iss}/.well-known/jwks.json`);
     assert.equal(

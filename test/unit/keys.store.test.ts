@@ -71,8 +71,8 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-describe('key store', () => {
-  it('caches a key set per URL for the max age (10 min)', async () => {
+void describe('key store', () => {
+  void it('caches a key set per URL for the max age (10 min)', async () => {
     const store = newStore();
     const first = value(await store.jwks(JWKS, { kid: 'k1' }));
     assert.equal(first.fetchedAt, clock);
@@ -86,7 +86,7 @@ describe('key store', () => {
     assert.equal(refreshed.fetchedAt, clock);
   });
 
-  it('refetches for an unknown kid at most once per 30 s cooldown', async () => {
+  void it('refetches for an unknown kid at most once per 30 s cooldown', async () => {
     const store = newStore();
     await store.jwks(JWKS, { kid: 'k1' });
     kids = ['k1', 'k2'];
@@ -101,7 +101,7 @@ describe('key store', () => {
     assert.equal(requests(), 3, 'one refetch after the cooldown');
   });
 
-  it('shares one request between concurrent lookups of one URL', async () => {
+  void it('shares one request between concurrent lookups of one URL', async () => {
     mode = 'slow';
     const store = newStore();
     const results = await Promise.all(Array.from({ length: 8 }, () => store.jwks(JWKS, { kid: 'k1' })));
@@ -109,7 +109,7 @@ describe('key store', () => {
     assert.ok(results.every((r) => r.ok));
   });
 
-  it('reload bypasses the cache and the cooldown', async () => {
+  void it('reload bypasses the cache and the cooldown', async () => {
     const store = newStore();
     await store.jwks(JWKS);
     await store.jwks(JWKS, { reload: true });
@@ -119,7 +119,7 @@ describe('key store', () => {
     assert.equal(requests(), 5);
   });
 
-  it('falls back to the last good set, labelled stale, when a refetch fails', async () => {
+  void it('falls back to the last good set, labelled stale, when a refetch fails', async () => {
     const store = newStore();
     const good = value(await store.jwks(JWKS));
     mode = 'fail';
@@ -141,13 +141,13 @@ describe('key store', () => {
     assert.equal(store.peekJwks(JWKS)?.stale, false);
   });
 
-  it('returns the error when there is no good copy to fall back on', async () => {
+  void it('returns the error when there is no good copy to fall back on', async () => {
     mode = 'fail';
     const result = await newStore().jwks(JWKS);
     assert.equal(result.ok ? 'ok' : result.error.code, 'http-status');
   });
 
-  it('never sends cookies or Authorization, and asks for JSON', async () => {
+  void it('never sends cookies or Authorization, and asks for JSON', async () => {
     await newStore().jwks(JWKS);
     const headers = server.requests[0]?.headers ?? {};
     assert.equal(headers.cookie, undefined);
@@ -155,7 +155,7 @@ describe('key store', () => {
     assert.equal(headers.accept, 'application/json, application/jwk-set+json');
   });
 
-  it('peek never touches the network, and clear forgets everything (including in-flight results)', async () => {
+  void it('peek never touches the network, and clear forgets everything (including in-flight results)', async () => {
     const store = newStore();
     assert.equal(store.peekJwks(JWKS), undefined);
     assert.equal(requests(), 0);
@@ -170,7 +170,7 @@ describe('key store', () => {
     assert.equal(store.peekJwks(JWKS), undefined);
   });
 
-  it('refuses bad URLs without calling httpGet, and turns anything httpGet throws into a KeyError', async () => {
+  void it('refuses bad URLs without calling httpGet, and turns anything httpGet throws into a KeyError', async () => {
     let calls = 0;
     const throwing: HttpGet = () => {
       calls++;
@@ -190,7 +190,7 @@ describe('key store', () => {
     assert.deepEqual(timedOut.ok ? undefined : timedOut.error, { code: 'timeout', message: 'slow' });
   });
 
-  it('does not hang on an injected httpGet that never settles', async () => {
+  void it('does not hang on an injected httpGet that never settles', async () => {
     const store = createKeyStore({
       httpGet: () => new Promise(() => undefined),
       now: () => clock,
@@ -202,7 +202,7 @@ describe('key store', () => {
     assert.ok(performance.now() - started < 1000);
   });
 
-  it('checks status and size even when an injected httpGet does not', async () => {
+  void it('checks status and size even when an injected httpGet does not', async () => {
     const notFound = await newStore(() =>
       Promise.resolve({ status: 404, contentType: 'application/json', body: new Uint8Array() }),
     ).jwks('https://example.test/jwks.json');
@@ -214,17 +214,17 @@ describe('key store', () => {
   });
 });
 
-describe('key store: ALB keys', () => {
+void describe('key store: ALB keys', () => {
   const base = () => `${server.origin}/alb/`;
 
-  it('rejects a non-UUID kid before any request', async () => {
+  void it('rejects a non-UUID kid before any request', async () => {
     const store = newStore();
     const result = await store.albKey(base(), '../../secret');
     assert.equal(result.ok ? 'ok' : result.error.code, 'invalid-kid');
     assert.equal(server.requests.length, 0);
   });
 
-  it('fetches {base}/{kid}, accepts a PEM served as binary/octet-stream, and caches it', async () => {
+  void it('fetches {base}/{kid}, accepts a PEM served as binary/octet-stream, and caches it', async () => {
     const store = newStore();
     const set = value(await store.albKey(base(), KID));
     assert.equal(server.requests[0]?.path, `/alb/${KID}`);
@@ -235,15 +235,15 @@ describe('key store: ALB keys', () => {
     assert.equal(store.peekAlbKey(base(), 'nope'), undefined);
   });
 
-  it('reports an HTML page instead of a PEM as a captive portal', async () => {
+  void it('reports an HTML page instead of a PEM as a captive portal', async () => {
     mode = 'html';
     const result = await newStore().albKey(base(), KID);
     assert.match(result.ok ? '' : result.error.message, /captive portal or proxy page\?/);
   });
 });
 
-describe('key store re-exports', () => {
-  it('exposes cognitoJwksUrl and isLoopbackUrl', () => {
+void describe('key store re-exports', () => {
+  void it('exposes cognitoJwksUrl and isLoopbackUrl', () => {
     assert.equal(isLoopbackUrl(JWKS), true);
     assert.equal(
       cognitoJwksUrl('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc'),

@@ -28,7 +28,9 @@ export function tokenSource(expressions: string[], fallbackHeader = 'Authorizati
 }
 
 /** Lambda REQUEST authorizers: the first header (what the simulator reads the token from) and every source. */
-export function requestSources(expressions: string[]): Pick<AuthorizerConfig, 'identitySource' | 'identitySources'> {
+export function requestSources(
+  expressions: string[],
+): Pick<AuthorizerConfig, 'identitySource' | 'identitySources'> {
   const header = expressions.map(headerOf).find((name) => name !== undefined);
   const out: Pick<AuthorizerConfig, 'identitySource' | 'identitySources'> = {};
   if (header !== undefined) out.identitySource = header;

@@ -13,10 +13,7 @@ import { isPlaceholder } from './intrinsics.ts';
 import { trapWarnings } from './traps.ts';
 
 /** How a route is protected, before authorizer names are made unique. */
-export type RouteAuth =
-  | { kind: 'none' }
-  | { kind: 'iam' }
-  | { kind: 'authorizer'; api: string; id: string };
+export type RouteAuth = { kind: 'none' } | { kind: 'iam' } | { kind: 'authorizer'; api: string; id: string };
 
 /** A route as a reader found it. */
 export interface RouteDraft {

@@ -124,7 +124,9 @@ function convert(
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key;
-      const keyValue = isScalar(keyNode) ? keyNode.value : convert(doc, keyNode, depth + 1, positions, lineAt);
+      const keyValue = isScalar(keyNode)
+        ? keyNode.value
+        : convert(doc, keyNode, depth + 1, positions, lineAt);
       const key = keyValue === null || keyValue === undefined ? '' : String(keyValue as string);
       const child = convert(doc, pair.value, depth + 1, positions, lineAt);
       if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
@@ -157,7 +159,12 @@ function convert(
     : value;
 }
 
-function expandTag(name: string, value: unknown, positions: WeakMap<object, Positions>, line: number): unknown {
+function expandTag(
+  name: string,
+  value: unknown,
+  positions: WeakMap<object, Positions>,
+  line: number,
+): unknown {
   if (!(INTRINSIC_TAGS as readonly string[]).includes(name)) return value;
   let expanded: Record<string, unknown>;
   if (name === 'Ref' || name === 'Condition') expanded = { [name]: value };

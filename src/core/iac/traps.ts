@@ -45,7 +45,9 @@ export function trapWarnings(
       const list = Object.entries(config.placeholders)
         .map(([key, value]) => `${key} = ${value}`)
         .join('; ');
-      out.push(warning('unresolved-value', `${name}: values the template cannot resolve are placeholders: ${list}.`));
+      out.push(
+        warning('unresolved-value', `${name}: values the template cannot resolve are placeholders: ${list}.`),
+      );
     }
     const nonHeader = nonHeaderSource(config);
     if (nonHeader) {
@@ -79,7 +81,8 @@ function at(source: SourceRef | undefined): string {
 // The token source when it is a query string, stage variable or context value instead of a header.
 function nonHeaderSource(config: AuthorizerConfig): string | undefined {
   const source = config.identitySource;
-  if (source && /^(\$|method\.request\.|route\.request\.|stageVariables\.|context\.)/.test(source)) return source;
+  if (source && /^(\$|method\.request\.|route\.request\.|stageVariables\.|context\.)/.test(source))
+    return source;
   if (config.identitySource === undefined && config.identitySources && config.identitySources.length > 0) {
     return config.identitySources.join(', ');
   }

@@ -23,19 +23,25 @@ function json(value: unknown): string {
 
 /** 401 Unauthorized: missing/invalid token, Lambda "Unauthorized". */
 export function unauthorized(kind: ApiKind, extraHeaders: Record<string, string> = {}): HttpReply {
-  const headers: Record<string, string> = kind === 'rest' ? { 'x-amzn-ErrorType': 'UnauthorizedException' } : {};
+  const headers: Record<string, string> =
+    kind === 'rest' ? { 'x-amzn-ErrorType': 'UnauthorizedException' } : {};
   return { status: 401, body: json({ message: 'Unauthorized' }), headers: { ...headers, ...extraHeaders } };
 }
 
 /** 403 from API Gateway after a JWT scope failure or an HTTP API Lambda denial. */
 export function forbidden(kind: ApiKind): HttpReply {
-  const headers: Record<string, string> = kind === 'rest' ? { 'x-amzn-ErrorType': 'AccessDeniedException' } : {};
+  const headers: Record<string, string> =
+    kind === 'rest' ? { 'x-amzn-ErrorType': 'AccessDeniedException' } : {};
   return { status: 403, body: json({ message: 'Forbidden' }), headers };
 }
 
 /** 403 written by the backend itself after its RBAC check (no API Gateway headers). */
 export function backendForbidden(): HttpReply {
-  return { status: 403, body: json({ message: 'Forbidden' }), headers: { 'content-type': 'application/json' } };
+  return {
+    status: 403,
+    body: json({ message: 'Forbidden' }),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
 /** 403 from a Lambda authorizer's policy: REST words explicit and implicit denials differently. */
@@ -44,7 +50,11 @@ export function policyDenied(kind: ApiKind, explicit: boolean): HttpReply {
   const text = explicit
     ? 'User is not authorized to access this resource with an explicit deny'
     : 'User is not authorized to access this resource';
-  return { status: 403, body: json({ Message: text }), headers: { 'x-amzn-ErrorType': 'AccessDeniedException' } };
+  return {
+    status: 403,
+    body: json({ Message: text }),
+    headers: { 'x-amzn-ErrorType': 'AccessDeniedException' },
+  };
 }
 
 /** 500 when the authorizer fails or returns malformed output. */
@@ -88,6 +98,15 @@ export function albUnauthorized(): HttpReply {
 /** The ALB's redirect to the IdP (onUnauthenticatedRequest: authenticate). */
 export function albRedirect(location: string): HttpReply {
   return { status: 302, body: '', headers: { location } };
+}
+
+/** What a backend that verifies x-amzn-oidc-data answers to a bad blob (application-defined; shown as 401). */
+export function backendUnauthorized(): HttpReply {
+  return {
+    status: 401,
+    body: json({ message: 'Unauthorized' }),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
 /** The request reached the integration (the backend answers; shown as 200). */

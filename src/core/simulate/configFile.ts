@@ -20,15 +20,26 @@ export type ConfigResult = { ok: true; config: SimConfig } | { ok: false; errors
 /** Cognito pool ids: region, underscore, alphanumerics. */
 export const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
 /** Cognito issuers, from which a JWKS URL may be derived (security.md). */
-export const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
+export const COGNITO_ISSUER =
+  /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[^/\s]+\/[0-9a-f]+$/;
+const ALB_ARN =
+  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[^/\s]+\/[0-9a-f]+$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 const AUTHORIZER_TYPES: readonly AuthorizerType[] = ['cognito', 'jwt', 'lambda', 'alb'];
 
 const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
-  cognito: ['type', 'userPools', 'issuers', 'identitySource', 'validationRegex', 'jwks', 'clientId', 'scopes'],
+  cognito: [
+    'type',
+    'userPools',
+    'issuers',
+    'identitySource',
+    'validationRegex',
+    'jwks',
+    'clientId',
+    'scopes',
+  ],
   jwt: ['type', 'issuer', 'audience', 'identitySource', 'jwks', 'scopes'],
   lambda: ['type', 'identitySource', 'verify', 'policy', 'context', 'resultTtlSeconds', 'lambdaType'],
   alb: ['type', 'albArn', 'clientId', 'onUnauthenticatedRequest', 'keyUrl', 'authorizationEndpoint'],
@@ -141,16 +152,38 @@ class Reader {
     return out;
   }
 
-  num(node: Node | null, path: string, min: number, max: number, integer: boolean, parentLine: number): number | undefined {
+  num(
+    node: Node | null,
+    path: string,
+    min: number,
+    max: number,
+    integer: boolean,
+    parentLine: number,
+  ): number | undefined {
     const value = isScalar(node) ? node.value : undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-      this.error(node, `${path} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, parentLine);
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      this.error(
+        node,
+        `${path} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+        parentLine,
+      );
       return undefined;
     }
     return value;
   }
 
-  oneOf<T extends string>(node: Node | null, path: string, options: readonly T[], parentLine: number): T | undefined {
+  oneOf<T extends string>(
+    node: Node | null,
+    path: string,
+    options: readonly T[],
+    parentLine: number,
+  ): T | undefined {
     const value = isScalar(node) ? node.value : undefined;
     if (typeof value === 'string' && (options as readonly string[]).includes(value)) return value as T;
     this.error(node, `${path} must be one of ${options.join(', ')}`, parentLine);
@@ -183,7 +216,12 @@ function source(reader: Reader, node: Node | null): SourceRef {
   return { file: reader.file, line: reader.line(node) };
 }
 
-function readAuthorizer(reader: Reader, name: string, node: Node | null, parentLine: number): AuthorizerConfig | undefined {
+function readAuthorizer(
+  reader: Reader,
+  name: string,
+  node: Node | null,
+  parentLine: number,
+): AuthorizerConfig | undefined {
   const path = `authorizers.${name}`;
   const probe = reader.map(node, path, undefined, parentLine);
   if (!probe) return undefined;
@@ -206,7 +244,8 @@ function readAuthorizer(reader: Reader, name: string, node: Node | null, parentL
     const raw = reader.str(identity.value, `${path}.identitySource`, identity.line);
     if (raw !== undefined) {
       const header = headerFromIdentitySource(raw);
-      if (header === undefined) reader.error(identity.value, `${path}.identitySource must be a header name such as Authorization`);
+      if (header === undefined)
+        reader.error(identity.value, `${path}.identitySource must be a header name such as Authorization`);
       else config.identitySource = header;
     }
   }
@@ -234,7 +273,13 @@ function readAuthorizer(reader: Reader, name: string, node: Node | null, parentL
 
 type At = (key: string) => { value: Node | null; line: number } | undefined;
 
-function needJwks(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, issuers: string[]): void {
+function needJwks(
+  reader: Reader,
+  path: string,
+  node: Node | null,
+  config: AuthorizerConfig,
+  issuers: string[],
+): void {
   if (config.jwks !== undefined) return;
   const foreign = issuers.filter((i) => !COGNITO_ISSUER.test(i));
   if (foreign.length > 0) {
@@ -245,16 +290,26 @@ function needJwks(reader: Reader, path: string, node: Node | null, config: Autho
   }
 }
 
-function readCognito(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+function readCognito(
+  reader: Reader,
+  path: string,
+  node: Node | null,
+  config: AuthorizerConfig,
+  at: At,
+): void {
   const pools = at('userPools');
   const issuers = at('issuers');
-  if (!pools && !issuers) reader.error(node, `${path}.userPools (or issuers) is required for a cognito authorizer`);
+  if (!pools && !issuers)
+    reader.error(node, `${path}.userPools (or issuers) is required for a cognito authorizer`);
   if (pools) {
     const list = reader.strList(pools.value, `${path}.userPools`, pools.line, true);
     if (list) {
       list.forEach((pool, i) => {
         if (!USER_POOL_ID.test(pool)) {
-          reader.error(pools.value, `${path}.userPools[${i}] must be a user pool id like us-east-1_AbC123 (got ${JSON.stringify(pool)})`);
+          reader.error(
+            pools.value,
+            `${path}.userPools[${i}] must be a user pool id like us-east-1_AbC123 (got ${JSON.stringify(pool)})`,
+          );
         }
       });
       config.userPools = list;
@@ -294,7 +349,11 @@ function readJwt(reader: Reader, path: string, node: Node | null, config: Author
     if (url !== undefined) config.issuer = url;
   }
   const audience = at('audience');
-  if (!audience) reader.error(node, `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`);
+  if (!audience)
+    reader.error(
+      node,
+      `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`,
+    );
   else {
     const list = reader.strList(audience.value, `${path}.audience`, audience.line, true);
     if (list) config.audience = list;
@@ -316,7 +375,10 @@ function readLambda(reader: Reader, path: string, node: Node | null, config: Aut
     else config.context = reader.toJs(context.value) as Record<string, unknown>;
   }
   if (!verify && !policy) {
-    reader.error(node, `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`);
+    reader.error(
+      node,
+      `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`,
+    );
   }
   const ttl = at('resultTtlSeconds');
   if (ttl) {
@@ -325,7 +387,12 @@ function readLambda(reader: Reader, path: string, node: Node | null, config: Aut
   }
   const lambdaType = at('lambdaType');
   if (lambdaType) {
-    const value = reader.oneOf(lambdaType.value, `${path}.lambdaType`, ['TOKEN', 'REQUEST'] as const, lambdaType.line);
+    const value = reader.oneOf(
+      lambdaType.value,
+      `${path}.lambdaType`,
+      ['TOKEN', 'REQUEST'] as const,
+      lambdaType.line,
+    );
     if (value !== undefined) config.lambdaType = value;
   }
 }
@@ -336,12 +403,20 @@ function readAlb(reader: Reader, path: string, node: Node | null, config: Author
   else {
     const value = reader.str(arn.value, `${path}.albArn`, arn.line);
     if (value !== undefined && !ALB_ARN.test(value)) {
-      reader.error(arn.value, `${path}.albArn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)`);
+      reader.error(
+        arn.value,
+        `${path}.albArn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)`,
+      );
     } else if (value !== undefined) config.albArn = value;
   }
   const on = at('onUnauthenticatedRequest');
   if (on) {
-    const value = reader.oneOf(on.value, `${path}.onUnauthenticatedRequest`, ['authenticate', 'deny', 'allow'] as const, on.line);
+    const value = reader.oneOf(
+      on.value,
+      `${path}.onUnauthenticatedRequest`,
+      ['authenticate', 'deny', 'allow'] as const,
+      on.line,
+    );
     if (value !== undefined) config.onUnauthenticatedRequest = value;
   }
   const keyUrl = at('keyUrl');
@@ -364,16 +439,26 @@ export function parseRouteTemplate(
   const trimmed = text.trim();
   if (trimmed === '$default') return { ok: true, method: '$default', path: '$default' };
   const match = /^(\S+)\s+(\S+)$/.exec(trimmed);
-  if (!match) return { ok: false, message: 'must look like "GET /orders/{id}", "ANY /{proxy+}" or "$default"' };
+  if (!match)
+    return { ok: false, message: 'must look like "GET /orders/{id}", "ANY /{proxy+}" or "$default"' };
   const method = match[1] ?? '';
   const path = match[2] ?? '';
-  if (!ROUTE_METHODS.includes(method)) return { ok: false, message: `method must be one of ${ROUTE_METHODS.join(', ')} (got ${JSON.stringify(method)})` };
-  if (!path.startsWith('/')) return { ok: false, message: `path must start with "/" (got ${JSON.stringify(path)})` };
+  if (!ROUTE_METHODS.includes(method))
+    return {
+      ok: false,
+      message: `method must be one of ${ROUTE_METHODS.join(', ')} (got ${JSON.stringify(method)})`,
+    };
+  if (!path.startsWith('/'))
+    return { ok: false, message: `path must start with "/" (got ${JSON.stringify(path)})` };
   if (alb) {
     if (/[{}]/.test(path)) return { ok: false, message: 'ALB path patterns use * and ?, not {param}' };
     return { ok: true, method, path };
   }
-  if (/[*?]/.test(path)) return { ok: false, message: '* and ? are ALB path patterns; API Gateway paths use {param} and {proxy+}' };
+  if (/[*?]/.test(path))
+    return {
+      ok: false,
+      message: '* and ? are ALB path patterns; API Gateway paths use {param} and {proxy+}',
+    };
   const segments = path === '/' ? [] : path.slice(1).split('/');
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i] ?? '';
@@ -387,7 +472,12 @@ export function parseRouteTemplate(
   return { ok: true, method, path };
 }
 
-function readRbac(reader: Reader, node: Node | null, path: string, parentLine: number): RbacPolicy | undefined {
+function readRbac(
+  reader: Reader,
+  node: Node | null,
+  path: string,
+  parentLine: number,
+): RbacPolicy | undefined {
   const entries = reader.map(node, path, ['groups', 'allGroups', 'scopes', 'claims'], parentLine);
   if (!entries) return undefined;
   const rbac: RbacPolicy = {};
@@ -407,7 +497,8 @@ function readRbac(reader: Reader, node: Node | null, path: string, parentLine: n
         const value = isSeq(e.value)
           ? reader.strList(e.value, valuePath, reader.line(e.key), true)
           : reader.str(e.value, valuePath, reader.line(e.key));
-        if (value !== undefined) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+        if (value !== undefined)
+          Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
       }
       rbac.claims = out;
     }
@@ -465,9 +556,15 @@ function readRoute(
   };
   const apiKind = entries.get('apiKind');
   if (apiKind) {
-    const value = reader.oneOf<ApiKind>(apiKind.value, `${path}.apiKind`, ['rest', 'http', 'alb'], reader.line(apiKind.key));
+    const value = reader.oneOf<ApiKind>(
+      apiKind.value,
+      `${path}.apiKind`,
+      ['rest', 'http', 'alb'],
+      reader.line(apiKind.key),
+    );
     if (value !== undefined) {
-      if ((value === 'alb') !== alb) reader.error(apiKind.value, `${path}.apiKind alb goes with alb authorizers only`);
+      if ((value === 'alb') !== alb)
+        reader.error(apiKind.value, `${path}.apiKind alb goes with alb authorizers only`);
       route.apiKind = value;
     }
   }
@@ -488,7 +585,13 @@ function readRoute(
       `${route.route}: a Cognito authorizer on a method without scopes accepts only ID tokens (an access token gets 401)`,
     );
   }
-  if ((authorizerType === 'lambda' || authorizerType === 'alb' || authorizerType === 'none' || authorizerType === 'iam') && route.scopes.length > 0) {
+  if (
+    (authorizerType === 'lambda' ||
+      authorizerType === 'alb' ||
+      authorizerType === 'none' ||
+      authorizerType === 'iam') &&
+    route.scopes.length > 0
+  ) {
     reader.warn(
       `${authorizerType}-scopes-ignored`,
       scopes?.value ?? node,
@@ -517,35 +620,58 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => `${fileName}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0] ?? e.code}`),
+      errors: doc.errors.map(
+        (e) => `${fileName}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0] ?? e.code}`,
+      ),
     };
   }
   const reader = new Reader(fileName, doc, lines);
-  const root = reader.map(reader.resolve(doc.contents), '', ['version', 'defaults', 'api', 'authorizers', 'routes']);
-  if (!root) return { ok: false, errors: reader.errors.map((e) => e.replace(/:  must be/, ': the file must be')) };
+  const root = reader.map(reader.resolve(doc.contents), '', [
+    'version',
+    'defaults',
+    'api',
+    'authorizers',
+    'routes',
+  ]);
+  if (!root)
+    return { ok: false, errors: reader.errors.map((e) => e.replace(/:  must be/, ': the file must be')) };
   const version = root.get('version');
   if (!version) reader.error(doc.contents, 'version is required (version: 1)');
-  else if (!isScalar(version.value) || version.value.value !== 1) reader.error(version.value, 'version must be 1', reader.line(version.key));
+  else if (!isScalar(version.value) || version.value.value !== 1)
+    reader.error(version.value, 'version must be 1', reader.line(version.key));
 
   let region: string | undefined;
   let clockSkewSeconds = 0;
   const defaults = root.get('defaults');
   if (defaults) {
-    const entries = reader.map(defaults.value, 'defaults', ['region', 'clockSkewSeconds'], reader.line(defaults.key));
+    const entries = reader.map(
+      defaults.value,
+      'defaults',
+      ['region', 'clockSkewSeconds'],
+      reader.line(defaults.key),
+    );
     const r = entries?.get('region');
     if (r) {
       const value = reader.str(r.value, 'defaults.region', reader.line(r.key));
-      if (value !== undefined && !REGION.test(value)) reader.error(r.value, 'defaults.region must be a region such as us-east-1');
+      if (value !== undefined && !REGION.test(value))
+        reader.error(r.value, 'defaults.region must be a region such as us-east-1');
       else region = value;
     }
     const skew = entries?.get('clockSkewSeconds');
-    if (skew) clockSkewSeconds = reader.num(skew.value, 'defaults.clockSkewSeconds', 0, 300, false, reader.line(skew.key)) ?? 0;
+    if (skew)
+      clockSkewSeconds =
+        reader.num(skew.value, 'defaults.clockSkewSeconds', 0, 300, false, reader.line(skew.key)) ?? 0;
   }
 
   let api: ApiCoordinates | undefined;
   const apiEntry = root.get('api');
   if (apiEntry) {
-    const entries = reader.map(apiEntry.value, 'api', ['region', 'accountId', 'apiId', 'stage', 'kind'], reader.line(apiEntry.key));
+    const entries = reader.map(
+      apiEntry.value,
+      'api',
+      ['region', 'accountId', 'apiId', 'stage', 'kind'],
+      reader.line(apiEntry.key),
+    );
     if (entries) {
       const get = (key: string, required: boolean): string | undefined => {
         const e = entries.get(key);
@@ -556,13 +682,17 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
         return reader.str(e.value, `api.${key}`, reader.line(e.key));
       };
       const apiRegion = get('region', false);
-      if (apiRegion !== undefined && !REGION.test(apiRegion)) reader.error(entries.get('region')?.value, 'api.region must be a region such as us-east-1');
+      if (apiRegion !== undefined && !REGION.test(apiRegion))
+        reader.error(entries.get('region')?.value, 'api.region must be a region such as us-east-1');
       const accountId = get('accountId', true);
-      if (accountId !== undefined && !/^\d{12}$/.test(accountId)) reader.error(entries.get('accountId')?.value, 'api.accountId must be 12 digits');
+      if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+        reader.error(entries.get('accountId')?.value, 'api.accountId must be 12 digits');
       const apiId = get('apiId', true);
       const stage = get('stage', true);
       const kindEntry = entries.get('kind');
-      const kind = kindEntry ? reader.oneOf<ApiKind>(kindEntry.value, 'api.kind', ['rest', 'http'], reader.line(kindEntry.key)) : undefined;
+      const kind = kindEntry
+        ? reader.oneOf<ApiKind>(kindEntry.value, 'api.kind', ['rest', 'http'], reader.line(kindEntry.key))
+        : undefined;
       api = {
         region: apiRegion ?? region ?? 'us-east-1',
         accountId: accountId ?? '<accountId>',
@@ -579,11 +709,20 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
     const entries = reader.map(authEntry.value, 'authorizers', undefined, reader.line(authEntry.key));
     for (const [name, e] of entries ?? []) {
       if (name === 'none' || name === 'iam') {
-        reader.error(e.key, `authorizers.${name}: "${name}" is reserved for routes without a token authorizer`);
+        reader.error(
+          e.key,
+          `authorizers.${name}: "${name}" is reserved for routes without a token authorizer`,
+        );
         continue;
       }
       const config = readAuthorizer(reader, name, e.value, reader.line(e.key));
-      if (config) Object.defineProperty(authorizers, name, { value: config, enumerable: true, writable: true, configurable: true });
+      if (config)
+        Object.defineProperty(authorizers, name, {
+          value: config,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     for (const config of Object.values(authorizers)) {
       if (config.verify === undefined) continue;
@@ -599,7 +738,8 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
   const routes: RouteConfig[] = [];
   const routesEntry = root.get('routes');
   if (!routesEntry) reader.error(doc.contents, 'routes is required (a list of {route, authorizer})');
-  else if (!isSeq(routesEntry.value)) reader.error(routesEntry.value, 'routes must be a list', reader.line(routesEntry.key));
+  else if (!isSeq(routesEntry.value))
+    reader.error(routesEntry.value, 'routes must be a list', reader.line(routesEntry.key));
   else {
     const seen = new Map<string, number>();
     routesEntry.value.items.forEach((item, i) => {
@@ -608,7 +748,11 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
       if (!route) return;
       const key = `${route.method} ${route.path}`;
       const previous = seen.get(key);
-      if (previous !== undefined) reader.error(node, `routes[${i}].route ${JSON.stringify(route.route)} duplicates routes[${previous}]`);
+      if (previous !== undefined)
+        reader.error(
+          node,
+          `routes[${i}].route ${JSON.stringify(route.route)} duplicates routes[${previous}]`,
+        );
       else seen.set(key, i);
       routes.push(route);
     });
@@ -619,7 +763,10 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
     api = { region: region ?? 'us-east-1', accountId: '<accountId>', apiId: '<apiId>', stage: '<stage>' };
     if (hasLambda) {
       reader.warnings.push(
-        warning('api-placeholders', `${fileName}:1: api (region, accountId, apiId, stage) is not set: method ARNs use placeholders`),
+        warning(
+          'api-placeholders',
+          `${fileName}:1: api (region, accountId, apiId, stage) is not set: method ARNs use placeholders`,
+        ),
       );
     }
   }

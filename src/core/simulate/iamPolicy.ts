@@ -42,7 +42,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
+    return value as string[];
   return undefined;
 }
 
@@ -55,13 +56,21 @@ export function stringifyContext(
   context: unknown,
 ): { ok: true; values: Record<string, string> } | { ok: false; message: string } {
   if (context === undefined) return { ok: true, values: {} };
-  if (!isRecord(context)) return { ok: false, message: 'context must be an object of string, number or boolean values' };
+  if (!isRecord(context))
+    return { ok: false, message: 'context must be an object of string, number or boolean values' };
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(context)) {
     if (typeof value === 'string') values[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') values[key] = String(value);
     else {
-      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
+      const what =
+        value === null
+          ? 'null'
+          : Array.isArray(value)
+            ? 'an array'
+            : typeof value === 'object'
+              ? 'an object'
+              : typeof value;
       return {
         ok: false,
         message: `context.${key} is ${what}: only string, number and boolean values are allowed (nested JSON makes API Gateway fail with 500)`,
@@ -94,10 +103,15 @@ export function resolvePolicyPlaceholders(output: unknown, invokedArn: string): 
  * Evaluate a Lambda authorizer's output (full `{principalId, policyDocument, context}`, a bare policy document, or an
  * HTTP API simple response `{isAuthorized}`) for `arn`. Explicit Deny wins; no matching Allow is an implicit deny.
  */
-export function evaluateAuthorizerOutput(output: unknown, arn: string, allowSimple: boolean): PolicyEvaluation {
+export function evaluateAuthorizerOutput(
+  output: unknown,
+  arn: string,
+  allowSimple: boolean,
+): PolicyEvaluation {
   if (!isRecord(output)) return fail('the authorizer output is not a JSON object');
   if ('isAuthorized' in output && !('policyDocument' in output)) {
-    if (!allowSimple) return fail('{isAuthorized} simple responses exist only for HTTP API payload 2.0 authorizers');
+    if (!allowSimple)
+      return fail('{isAuthorized} simple responses exist only for HTTP API payload 2.0 authorizers');
     if (typeof output.isAuthorized !== 'boolean') return fail('isAuthorized must be a boolean');
     const ctx = stringifyContext(output.context);
     if (!ctx.ok) return fail(ctx.message);
@@ -135,7 +149,8 @@ export function evaluateAuthorizerOutput(output: unknown, arn: string, allowSimp
     const label = `Statement[${i}]`;
     if (!isRecord(st)) return fail(`${label} is not an object`);
     const effect = st.Effect;
-    if (effect !== 'Allow' && effect !== 'Deny') return fail(`${label}.Effect must be "Allow" or "Deny" (got ${JSON.stringify(effect)})`);
+    if (effect !== 'Allow' && effect !== 'Deny')
+      return fail(`${label}.Effect must be "Allow" or "Deny" (got ${JSON.stringify(effect)})`);
     const actionKey = 'Action' in st ? 'Action' : 'NotAction' in st ? 'NotAction' : undefined;
     const resourceKey = 'Resource' in st ? 'Resource' : 'NotResource' in st ? 'NotResource' : undefined;
     if (!actionKey) return fail(`${label} has no Action`);
@@ -144,7 +159,8 @@ export function evaluateAuthorizerOutput(output: unknown, arn: string, allowSimp
     const resources = stringList(st[resourceKey]);
     if (!actions) return fail(`${label}.${actionKey} must be a string or a non-empty list of strings`);
     if (!resources) return fail(`${label}.${resourceKey} must be a string or a non-empty list of strings`);
-    if ('Condition' in st) notes.push(`${label}: Condition is not evaluated by Lambda authorizer policies here`);
+    if ('Condition' in st)
+      notes.push(`${label}: Condition is not evaluated by Lambda authorizer policies here`);
     const actionHit = actions.some((a) => wildcardMatch(a, INVOKE_ACTION, true));
     const resourceHit = resources.some((r) => wildcardMatch(r, arn));
     const actionApplies = actionKey === 'Action' ? actionHit : !actionHit;
@@ -152,17 +168,35 @@ export function evaluateAuthorizerOutput(output: unknown, arn: string, allowSimp
     const applies = actionApplies && resourceApplies;
     notes.push(
       `${label} ${effect} ${actionKey} ${JSON.stringify(st[actionKey])} on ${resourceKey} ${JSON.stringify(st[resourceKey])}: ${
-        applies ? 'applies' : !actionApplies ? 'action does not match execute-api:Invoke' : 'resource does not match'
+        applies
+          ? 'applies'
+          : !actionApplies
+            ? 'action does not match execute-api:Invoke'
+            : 'resource does not match'
       }`,
     );
     if (applies && effect === 'Allow') allowed = true;
     if (applies && effect === 'Deny') denied = true;
   }
   if (denied) {
-    return { effect: 'explicit-deny', reason: `an explicit Deny matches ${arn}`, notes, principalId, context: ctx.values, simple: false };
+    return {
+      effect: 'explicit-deny',
+      reason: `an explicit Deny matches ${arn}`,
+      notes,
+      principalId,
+      context: ctx.values,
+      simple: false,
+    };
   }
   if (allowed) {
-    return { effect: 'allow', reason: `an Allow matches ${arn}`, notes, principalId, context: ctx.values, simple: false };
+    return {
+      effect: 'allow',
+      reason: `an Allow matches ${arn}`,
+      notes,
+      principalId,
+      context: ctx.values,
+      simple: false,
+    };
   }
   return {
     effect: 'implicit-deny',

@@ -25,7 +25,8 @@ const HEADER_LINE = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*(.*)$/;
 
 function splitScheme(value: string): { token: string; scheme: string | undefined } {
   const parts = value.trim().split(/\s+/);
-  if (parts.length === 2 && /^bearer$/i.test(parts[0] ?? '')) return { token: parts[1] ?? '', scheme: parts[0] };
+  if (parts.length === 2 && /^bearer$/i.test(parts[0] ?? ''))
+    return { token: parts[1] ?? '', scheme: parts[0] };
   return { token: value.trim(), scheme: undefined };
 }
 
@@ -47,7 +48,8 @@ export function findIdentity(input: string | undefined, header: string): Identit
     accessToken: undefined,
     identity: undefined,
   });
-  if (input === undefined || input.trim() === '') return none(`no ${header} header: the request carries no token`);
+  if (input === undefined || input.trim() === '')
+    return none(`no ${header} header: the request carries no token`);
   const parsed = parseInput(input);
   if (parsed.ok) {
     const accessToken = parsed.tokens.find((t) => t.header === 'x-amzn-oidc-accesstoken')?.token;
@@ -60,7 +62,9 @@ export function findIdentity(input: string | undefined, header: string): Identit
         step(
           'identity-source',
           'pass',
-          exact ? `${header} header found in the input` : `a bare token was given: taken as the value of the ${header} header`,
+          exact
+            ? `${header} header found in the input`
+            : `a bare token was given: taken as the value of the ${header} header`,
         ),
       );
       return {
@@ -73,21 +77,44 @@ export function findIdentity(input: string | undefined, header: string): Identit
     const custom = scanHeader(input, wanted);
     if (custom !== undefined && custom.trim() !== '') {
       notes.push(step('identity-source', 'pass', `${header} header found in the input`));
-      return { value: { ...splitScheme(custom), assumed: false }, notes, accessToken, identity: parsed.identity };
+      return {
+        value: { ...splitScheme(custom), assumed: false },
+        notes,
+        accessToken,
+        identity: parsed.identity,
+      };
     }
     const present = parsed.tokens.map((t) => t.header).filter((h): h is string => h !== undefined);
-    return none(`the input has ${present.join(', ')} but no ${header} header (the authorizer's identity source)`);
+    return none(
+      `the input has ${present.join(', ')} but no ${header} header (the authorizer's identity source)`,
+    );
   }
   const custom = scanHeader(input, wanted);
   if (custom !== undefined) {
     if (custom.trim() === '') return none(`the ${header} header is empty`);
     notes.push(step('identity-source', 'pass', `${header} header found in the input`));
-    return { value: { ...splitScheme(custom), assumed: false }, notes, accessToken: undefined, identity: undefined };
+    return {
+      value: { ...splitScheme(custom), assumed: false },
+      notes,
+      accessToken: undefined,
+      identity: undefined,
+    };
   }
   const lines = input.trim().split(/\r?\n/);
   if (lines.length === 1) {
-    notes.push(step('identity-source', 'info', `the input is not a token (${parsed.message}); sent as the ${header} value`));
-    return { value: { ...splitScheme(input), assumed: true }, notes, accessToken: undefined, identity: undefined };
+    notes.push(
+      step(
+        'identity-source',
+        'info',
+        `the input is not a token (${parsed.message}); sent as the ${header} value`,
+      ),
+    );
+    return {
+      value: { ...splitScheme(input), assumed: true },
+      notes,
+      accessToken: undefined,
+      identity: undefined,
+    };
   }
   return none(`the input has no ${header} header (${parsed.message})`);
 }

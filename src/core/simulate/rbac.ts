@@ -15,7 +15,11 @@ export interface RbacOutcome {
 export function groupsOf(claims: Record<string, unknown>): string[] {
   const value = Object.hasOwn(claims, 'cognito:groups') ? claims['cognito:groups'] : undefined;
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   return [];
 }
 
@@ -88,9 +92,16 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
     const allowed = Array.isArray(expected) ? expected : [expected];
     const actual = Object.hasOwn(claims, name) ? claims[name] : undefined;
     const text =
-      typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : undefined;
+      typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean'
+        ? String(actual)
+        : undefined;
     const ok = text !== undefined && allowed.includes(text);
-    const shown = actual === undefined ? 'absent' : Array.isArray(actual) ? 'a list (compared as a single value: no match)' : JSON.stringify(actual);
+    const shown =
+      actual === undefined
+        ? 'absent'
+        : Array.isArray(actual)
+          ? 'a list (compared as a single value: no match)'
+          : JSON.stringify(actual);
     note(
       ok,
       ok

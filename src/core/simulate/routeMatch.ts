@@ -14,13 +14,18 @@ export type RequestLine = { ok: true; method: string; path: string } | { ok: fal
 /** Read "METHOD /path"; the query string and fragment are not part of route matching. */
 export function parseRequestLine(text: string): RequestLine {
   const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(text);
-  if (!match) return { ok: false, message: `route must look like "GET /orders/1" (got ${JSON.stringify(text)})` };
+  if (!match)
+    return { ok: false, message: `route must look like "GET /orders/1" (got ${JSON.stringify(text)})` };
   const method = (match[1] ?? '').toUpperCase();
   const target = match[2] ?? '';
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
-    return { ok: false, message: `method must be one of ${HTTP_METHODS.join(', ')} (got ${JSON.stringify(match[1])})` };
+    return {
+      ok: false,
+      message: `method must be one of ${HTTP_METHODS.join(', ')} (got ${JSON.stringify(match[1])})`,
+    };
   }
-  if (!target.startsWith('/')) return { ok: false, message: `path must start with "/" (got ${JSON.stringify(target)})` };
+  if (!target.startsWith('/'))
+    return { ok: false, message: `path must start with "/" (got ${JSON.stringify(target)})` };
   const path = target.split(/[?#]/, 1)[0] ?? '/';
   return { ok: true, method, path };
 }
@@ -31,7 +36,10 @@ export type RouteMatch =
   | { ok: false; apiKind: ApiKind; reply: HttpReply; trace: TraceStep[] };
 
 /** Front door of a group of routes: explicit kind first, then what the authorizers imply. */
-export function apiKindOf(routes: readonly RouteConfig[], config: Pick<SimConfig, 'api' | 'authorizers'>): ApiKind {
+export function apiKindOf(
+  routes: readonly RouteConfig[],
+  config: Pick<SimConfig, 'api' | 'authorizers'>,
+): ApiKind {
   const explicit = routes.find((r) => r.apiKind !== undefined)?.apiKind;
   if (explicit) return explicit;
   if (routes.some((r) => r.authorizerType === 'alb')) return 'alb';
@@ -124,13 +132,21 @@ function matchAlb(routes: readonly RouteConfig[], method: string, path: string):
     const methodOk = route.method === 'ANY' || route.method === method;
     if (methodOk && matchAlbPattern(route.path, path)) {
       trace.push(
-        step('route', 'pass', `ALB rule "${route.route}" matched ${method} ${path} (rules are evaluated in priority order)`),
+        step(
+          'route',
+          'pass',
+          `ALB rule "${route.route}" matched ${method} ${path} (rules are evaluated in priority order)`,
+        ),
       );
       return { ok: true, route, params: {}, apiKind: 'alb', trace };
     }
   }
   trace.push(
-    step('route', 'fail', `no ALB rule matches ${method} ${path}; a real listener always has a default action (/*)`),
+    step(
+      'route',
+      'fail',
+      `no ALB rule matches ${method} ${path}; a real listener always has a default action (/*)`,
+    ),
   );
   return { ok: false, apiKind: 'alb', reply: noRoute('alb'), trace };
 }
@@ -148,12 +164,15 @@ function matchHttpApi(routes: readonly RouteConfig[], method: string, path: stri
       continue;
     }
     const cmp = compareRanks(m.ranks, best.ranks);
-    if (cmp > 0 || (cmp === 0 && best.route.method === 'ANY' && route.method !== 'ANY')) best = { route, ...m };
+    if (cmp > 0 || (cmp === 0 && best.route.method === 'ANY' && route.method !== 'ANY'))
+      best = { route, ...m };
   }
   if (best) {
     trace.push(step('route', 'pass', `matched "${best.route.route}"${describeParams(best.params)}`));
     if (best.route.method === 'ANY') {
-      trace.push(step('route', 'info', `no ${method} route on this path is more specific, so the ANY route is used`));
+      trace.push(
+        step('route', 'info', `no ${method} route on this path is more specific, so the ANY route is used`),
+      );
     }
     return { ok: true, route: best.route, params: best.params, apiKind: 'http', trace };
   }
@@ -162,7 +181,9 @@ function matchHttpApi(routes: readonly RouteConfig[], method: string, path: stri
     trace.push(step('route', 'pass', `no route matches ${method} ${path}; the $default route catches it`));
     return { ok: true, route: fallback, params: {}, apiKind: 'http', trace };
   }
-  trace.push(step('route', 'fail', `no route matches ${method} ${path} and there is no $default route: HTTP API 404`));
+  trace.push(
+    step('route', 'fail', `no route matches ${method} ${path} and there is no $default route: HTTP API 404`),
+  );
   return { ok: false, apiKind: 'http', reply: noRoute('http'), trace };
 }
 
@@ -199,7 +220,13 @@ function matchRestApi(routes: readonly RouteConfig[], method: string, path: stri
     );
     return { ok: false, apiKind: 'rest', reply: noRoute('rest'), trace };
   }
-  trace.push(step('route', 'pass', `matched resource ${best.path}, method ${route.method}${describeParams(best.params)}`));
+  trace.push(
+    step(
+      'route',
+      'pass',
+      `matched resource ${best.path}, method ${route.method}${describeParams(best.params)}`,
+    ),
+  );
   return { ok: true, route, params: best.params, apiKind: 'rest', trace };
 }
 
@@ -247,12 +274,21 @@ export function matchRoute(
   if (!chosen) throw new Error('unreachable: no route groups');
   const trace = [...notes];
   if (groups.size > 1) {
-    trace.push(step('route', 'info', `${groups.size} APIs configured; using ${chosen.api || 'the default API'}`));
+    trace.push(
+      step('route', 'info', `${groups.size} APIs configured; using ${chosen.api || 'the default API'}`),
+    );
   }
   trace.push(...chosen.result.trace);
   if (hits.length > 1) {
     trace.push(
-      step('route', 'warn', `the request also matches in: ${hits.slice(1).map((h) => h.api || 'default').join(', ')}`),
+      step(
+        'route',
+        'warn',
+        `the request also matches in: ${hits
+          .slice(1)
+          .map((h) => h.api || 'default')
+          .join(', ')}`,
+      ),
     );
   }
   return { ...chosen.result, trace };

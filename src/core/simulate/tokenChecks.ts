@@ -58,7 +58,13 @@ function traceChecks(report: TokenReport, ctx: VerifyContext, ignore: readonly C
   for (const c of report.checks) {
     if (ignore.includes(c.id)) continue;
     if (ctx.signatureSkipped && SIGNATURE_IDS.includes(c.id) && c.status !== 'fail') {
-      out.push(step(`token.${c.id}`, 'skip', 'not checked: the claims were edited (what-if), so the signature cannot hold'));
+      out.push(
+        step(
+          `token.${c.id}`,
+          'skip',
+          'not checked: the claims were edited (what-if), so the signature cannot hold',
+        ),
+      );
       continue;
     }
     if (c.status === 'skip') continue;
@@ -125,7 +131,11 @@ export async function verifyCognito(
 }
 
 /** HTTP API (and REST) JWT authorizer: issuer, audience list (client_id only without aud), RS256 only. */
-export async function verifyJwt(auth: AuthorizerConfig, token: string, ctx: VerifyContext): Promise<TokenVerdict> {
+export async function verifyJwt(
+  auth: AuthorizerConfig,
+  token: string,
+  ctx: VerifyContext,
+): Promise<TokenVerdict> {
   const issuer = auth.issuer ?? '';
   const options: VerifyOptions = {
     ...base(ctx),
@@ -138,7 +148,11 @@ export async function verifyJwt(auth: AuthorizerConfig, token: string, ctx: Veri
 }
 
 /** ALB x-amzn-oidc-data: ES256 over the padded text, signer = the configured ARN, client when known. */
-export async function verifyAlbBlob(auth: AuthorizerConfig, blob: string, ctx: VerifyContext): Promise<TokenVerdict> {
+export async function verifyAlbBlob(
+  auth: AuthorizerConfig,
+  blob: string,
+  ctx: VerifyContext,
+): Promise<TokenVerdict> {
   const options: VerifyOptions = { ...base(ctx), keySource: albKeySource(auth), algorithms: ['ES256'] };
   if (auth.albArn !== undefined) options.albArn = auth.albArn;
   if (auth.clientId !== undefined) options.clientId = auth.clientId;

@@ -31,7 +31,9 @@ function keys(): Throwaway {
 export function hasEdits(edits: WhatIfEdits | undefined): boolean {
   return (
     edits !== undefined &&
-    (Object.keys(edits.set ?? {}).length > 0 || (edits.addGroups ?? []).length > 0 || (edits.addScopes ?? []).length > 0)
+    (Object.keys(edits.set ?? {}).length > 0 ||
+      (edits.addGroups ?? []).length > 0 ||
+      (edits.addScopes ?? []).length > 0)
   );
 }
 
@@ -59,7 +61,11 @@ export function editClaims(payload: JsonObject, edits: WhatIfEdits): { claims: J
   }
   if ((edits.addGroups ?? []).length > 0) {
     const current = Object.hasOwn(claims, 'cognito:groups') ? claims['cognito:groups'] : undefined;
-    const groups: JsonValue[] = Array.isArray(current) ? [...current] : typeof current === 'string' ? [current] : [];
+    const groups: JsonValue[] = Array.isArray(current)
+      ? [...current]
+      : typeof current === 'string'
+        ? [current]
+        : [];
     for (const g of edits.addGroups ?? []) {
       if (!groups.includes(g)) groups.push(g);
       described.push(`added group ${g}`);
@@ -111,10 +117,27 @@ export function editToken(token: string, edits: WhatIfEdits, now: number): Edite
   let key: VerificationKey;
   if (alg === 'RS256') {
     signature = sign('sha256', Buffer.from(signingInput), pair.rsa.privateKey);
-    key = { kid, kty: 'RSA', alg: 'RS256', use: 'sig', detail: 'RSA 2048 (what-if)', keyObject: pair.rsa.publicKey };
+    key = {
+      kid,
+      kty: 'RSA',
+      alg: 'RS256',
+      use: 'sig',
+      detail: 'RSA 2048 (what-if)',
+      keyObject: pair.rsa.publicKey,
+    };
   } else if (alg === 'ES256') {
-    signature = sign('sha256', Buffer.from(signingInput), { key: pair.ec.privateKey, dsaEncoding: 'ieee-p1363' });
-    key = { kid, kty: 'EC', alg: 'ES256', use: 'sig', detail: 'P-256 (what-if)', keyObject: pair.ec.publicKey };
+    signature = sign('sha256', Buffer.from(signingInput), {
+      key: pair.ec.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    key = {
+      kid,
+      kty: 'EC',
+      alg: 'ES256',
+      use: 'sig',
+      detail: 'P-256 (what-if)',
+      keyObject: pair.ec.publicKey,
+    };
   } else {
     const original = `${signingInput}.${segments[2] ?? ''}`;
     return { ok: true, token: original, keys: refusingProvider(), edits: described, resigned: false };
@@ -132,11 +155,20 @@ export function editToken(token: string, edits: WhatIfEdits, now: number): Edite
     },
     clear: () => undefined,
   };
-  return { ok: true, token: `${signingInput}.${segment(signature, padded)}`, keys: provider, edits: described, resigned: true };
+  return {
+    ok: true,
+    token: `${signingInput}.${segment(signature, padded)}`,
+    keys: provider,
+    edits: described,
+    resigned: true,
+  };
 }
 
 function refusingProvider(): KeyProvider {
-  const none: KeyResult<KeySet> = { ok: false, error: { code: 'no-key', message: 'what-if: no key for this algorithm' } };
+  const none: KeyResult<KeySet> = {
+    ok: false,
+    error: { code: 'no-key', message: 'what-if: no key for this algorithm' },
+  };
   return {
     jwks: () => Promise.resolve(none),
     albKey: () => Promise.resolve(none),

@@ -1,0 +1,211 @@
+// Finds simulator configurations in the workspace (authdebug.yaml/json and infrastructure files) and keeps
+// them current with FileSystemWatchers. Reading and interpreting each file is the core's job.
+import * as vscode from 'vscode';
+import type { SimConfig } from '../core/simulate/model.ts';
+import type { AuthorizerOption, ConfigOption, RouteOption, SimulatorConfigState } from '../shared/protocol.ts';
+import type { Log } from './log.ts';
+import { readSettings } from './settings.ts';
+
+/** The core functions that turn a file's text into a configuration. */
+export interface ConfigReaders {
+  /** authdebug.yaml / authdebug.json. */
+  readConfigFile(fileName: string, text: string): { ok: true; config: SimConfig } | { ok: false; errors: string[] };
+  /** Whether a YAML/JSON file is SAM, CloudFormation or OpenAPI with something the simulator can use. */
+  looksLikeInfrastructure(fileName: string, text: string): boolean;
+  readInfrastructureFile(fileName: string, text: string): { ok: true; config: SimConfig } | { ok: false; errors: string[] };
+}
+
+export interface ConfigEntry {
+  id: string;
+  uri: vscode.Uri;
+  label: string;
+  kind: 'authdebug' | 'infrastructure';
+  config: SimConfig | undefined;
+  error: string | undefined;
+}
+
+const EXCLUDE = '**/{node_modules,.git,cdk.out,.aws-sam,dist,out}/**';
+/** Files bigger than this are not read (templates are far smaller). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Upper bound of files looked at per glob. */
+const MAX_FILES = 500;
+const AUTHDEBUG_NAME = /(^|[\\/])authdebug\.(ya?ml|json)$/i;
+
+/** Every usable configuration in the workspace, kept up to date. Starts scanning on first use only. */
+export class ConfigIndex implements vscode.Disposable {
+  private readonly entries = new Map<string, ConfigEntry>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  private watchers: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private started = false;
+  private scanning = false;
+  private scanRun = 0;
+
+  /** Fires after the set of configurations, or one of them, changed. */
+  readonly onDidChange = this.emitter.event;
+
+  constructor(
+    private readonly readers: ConfigReaders,
+    private readonly log: Log,
+  ) {}
+
+  /** Start watching and scanning (idempotent); the sidebar calls this when it first opens. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.watch();
+    void this.scan();
+  }
+
+  /** Watch again and rescan after the config globs changed. */
+  restart(): void {
+    if (!this.started) return;
+    this.watch();
+    void this.scan();
+  }
+
+  /** One configuration by id. */
+  get(id: string): ConfigEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** What the sidebar's pickers show. */
+  state(): SimulatorConfigState {
+    const configs: ConfigOption[] = [];
+    const authorizers: AuthorizerOption[] = [];
+    const routes: RouteOption[] = [];
+    const sorted = [...this.entries.values()].sort(
+      (a, b) => (a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'authdebug' ? -1 : 1),
+    );
+    for (const entry of sorted) {
+      configs.push({
+        id: entry.id,
+        label: entry.label,
+        kind: entry.kind,
+        error: entry.error,
+        warnings: (entry.config?.warnings ?? []).map((w) => w.message),
+      });
+      const config = entry.config;
+      if (!config) continue;
+      for (const authorizer of Object.values(config.authorizers)) {
+        authorizers.push({ configId: entry.id, name: authorizer.name, type: authorizer.type });
+      }
+      config.routes.forEach((route, index) => {
+        routes.push({
+          id: `${entry.id}#${index}`,
+          configId: entry.id,
+          route: route.route,
+          method: route.method,
+          path: route.path,
+          api: route.api,
+          authorizer: route.authorizer,
+          authorizerType: route.authorizerType,
+          scopes: route.scopes,
+          line: route.source?.line,
+        });
+      });
+    }
+    return { configs, authorizers, routes, scanning: this.scanning };
+  }
+
+  /** Scan every configured glob from scratch. */
+  async scan(): Promise<void> {
+    const run = ++this.scanRun;
+    this.scanning = true;
+    this.emitter.fire();
+    const started = Date.now();
+    const found = new Map<string, vscode.Uri>();
+    for (const glob of readSettings().configFiles) {
+      try {
+        for (const uri of await vscode.workspace.findFiles(glob, EXCLUDE, MAX_FILES)) found.set(uri.toString(), uri);
+      } catch (error) {
+        this.log.warn(`Config glob ${glob} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const loaded = await Promise.all([...found.values()].map((uri) => this.load(uri)));
+    if (run !== this.scanRun) return;
+    this.entries.clear();
+    for (const entry of loaded) if (entry) this.entries.set(entry.id, entry);
+    this.scanning = false;
+    this.log.info(`Found ${this.entries.size} simulator configuration(s) in ${found.size} candidate file(s) in ${Date.now() - started} ms`);
+    this.emitter.fire();
+  }
+
+  private watch(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = [];
+    for (const glob of readSettings().configFiles) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      this.watchers.push(
+        watcher,
+        watcher.onDidCreate((uri) => this.schedule(uri)),
+        watcher.onDidChange((uri) => this.schedule(uri)),
+        watcher.onDidDelete((uri) => this.schedule(uri)),
+      );
+    }
+  }
+
+  /** Debounced reload of one file (editors save in bursts). */
+  private schedule(uri: vscode.Uri): void {
+    if (/[\\/](node_modules|\.git)[\\/]/.test(uri.path)) return;
+    const id = uri.toString();
+    clearTimeout(this.pending.get(id));
+    this.pending.set(
+      id,
+      setTimeout(() => {
+        this.pending.delete(id);
+        void this.reload(uri);
+      }, 200),
+    );
+  }
+
+  private async reload(uri: vscode.Uri): Promise<void> {
+    const entry = await this.load(uri);
+    if (entry) this.entries.set(entry.id, entry);
+    else this.entries.delete(uri.toString());
+    this.emitter.fire();
+  }
+
+  /** Read one file; undefined when it is gone, too big, or not a configuration at all. */
+  private async load(uri: vscode.Uri): Promise<ConfigEntry | undefined> {
+    let bytes: Uint8Array;
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_FILE_BYTES) return undefined;
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch {
+      return undefined;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return undefined;
+    }
+    const label = vscode.workspace.asRelativePath(uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
+    const kind = AUTHDEBUG_NAME.test(uri.path) ? 'authdebug' : 'infrastructure';
+    try {
+      if (kind === 'infrastructure' && !this.readers.looksLikeInfrastructure(label, text)) return undefined;
+      const result =
+        kind === 'authdebug' ? this.readers.readConfigFile(label, text) : this.readers.readInfrastructureFile(label, text);
+      if (result.ok && kind === 'infrastructure' && result.config.routes.length === 0) return undefined;
+      return {
+        id: uri.toString(),
+        uri,
+        label,
+        kind,
+        config: result.ok ? result.config : undefined,
+        error: result.ok ? undefined : result.errors.join('\n'),
+      };
+    } catch (error) {
+      this.log.error(`Reading ${label} failed`, error);
+      return { id: uri.toString(), uri, label, kind, config: undefined, error: `${label}: could not be read` };
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const watcher of this.watchers) watcher.dispose();
+    this.emitter.dispose();
+  }
+}

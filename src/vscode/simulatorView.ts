@@ -1,0 +1,182 @@
+// The Authorizer Simulator sidebar view: lists workspace routes, runs the core's simulate, posts the result.
+import * as vscode from 'vscode';
+import type { SimulationOptions, SimulationRequest, SimulationResult, WhatIfEdits } from '../core/simulate/result.ts';
+import type { VerifyDeps } from '../core/types.ts';
+import type { HostToSimulator, SimulateRequest, SimulationView } from '../shared/protocol.ts';
+import type { ConfigIndex } from './configIndex.ts';
+import type { KeyService } from './keyService.ts';
+import type { Log } from './log.ts';
+import { parseSimulatorMessage } from './messages.ts';
+import { networkAllowed, trustInfo } from './trust.ts';
+import { nowSeconds } from './verification.ts';
+import { webviewHtml, webviewOptions } from './webviewHtml.ts';
+
+export const SIMULATOR_VIEW_ID = 'authDebugger.simulator';
+
+/** The core's simulate function. */
+export type Simulate = (request: SimulationRequest, options: SimulationOptions, deps: VerifyDeps) => Promise<SimulationResult>;
+
+export interface SimulatorDeps {
+  extensionUri: vscode.Uri;
+  configs: ConfigIndex;
+  keys: KeyService;
+  log: Log;
+  simulate: Simulate;
+  /** Open a token in the Token Inspector. */
+  inspect(token: string): Promise<void>;
+}
+
+/** Provides the sidebar webview. The token lives in the webview's form and in this object's memory only. */
+export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private pendingToken: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private run = 0;
+
+  constructor(private readonly deps: SimulatorDeps) {
+    this.disposables.push(
+      deps.configs.onDidChange(() => this.postConfig()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.postConfig()),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.deps.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'simulator', 'Authorizer Simulator');
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+        }
+      }),
+    );
+    this.deps.configs.start();
+  }
+
+  /** Put a token into the simulator's form and reveal the view. */
+  async receiveToken(token: string): Promise<void> {
+    this.pendingToken = token;
+    await vscode.commands.executeCommand(`${SIMULATOR_VIEW_ID}.focus`);
+    this.flushToken();
+  }
+
+  private flushToken(): void {
+    if (this.ready && this.pendingToken !== undefined) {
+      this.post({ type: 'token', token: this.pendingToken });
+      this.pendingToken = undefined;
+    }
+  }
+
+  private post(message: HostToSimulator): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  private postConfig(): void {
+    this.post({ type: 'config', state: this.deps.configs.state(), trust: trustInfo() });
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseSimulatorMessage(raw);
+    if (!message) return;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.postConfig();
+        this.flushToken();
+        break;
+      case 'simulate':
+        void this.simulate(message.request);
+        break;
+      case 'createSampleConfig':
+        void vscode.commands.executeCommand('authDebugger.createSampleConfig');
+        break;
+      case 'openConfig': {
+        const entry = this.deps.configs.get(message.configId);
+        if (entry) {
+          const line = Math.max(0, (message.line ?? 1) - 1);
+          void vscode.window.showTextDocument(entry.uri, { selection: new vscode.Range(line, 0, line, 0) });
+        }
+        break;
+      }
+      case 'inspect':
+        if (message.token.trim() !== '') void this.deps.inspect(message.token);
+        break;
+      case 'rescan':
+        void this.deps.configs.scan();
+        break;
+      default: {
+        const unhandled: never = message;
+        return unhandled;
+      }
+    }
+  }
+
+  private async simulate(request: SimulateRequest): Promise<void> {
+    const run = ++this.run;
+    const entry = this.deps.configs.get(request.configId);
+    if (!entry?.config) {
+      this.post({ type: 'failed', message: entry ? (entry.error ?? 'This configuration could not be read.') : 'Pick a configuration first.' });
+      return;
+    }
+    this.post({ type: 'busy' });
+    const network = networkAllowed();
+    const started = performance.now();
+    const simulation: SimulationRequest = { config: entry.config, route: request.request.trim() };
+    if (request.token.trim() !== '') simulation.token = request.token;
+    if (request.authorizer !== undefined) simulation.authorizer = request.authorizer;
+    const edits = whatIfEdits(request);
+    if (edits) simulation.whatIf = edits;
+    let result: SimulationResult;
+    try {
+      result = await this.deps.simulate(simulation, { now: nowSeconds() }, { keys: this.deps.keys.providerFor(network) });
+    } catch (error) {
+      this.deps.log.error('Simulation failed', error);
+      if (run === this.run) this.post({ type: 'failed', message: 'The simulation failed; see the Auth Debugger output.' });
+      return;
+    }
+    if (run !== this.run) return;
+    const elapsedMs = Math.round(performance.now() - started);
+    this.deps.log.info(
+      `Simulated ${simulation.route} on ${entry.label}: ${result.decision} ${result.status} (decided by ${result.decidedBy}, ${elapsedMs} ms)`,
+    );
+    this.post({ type: 'result', result: toView(result, network, elapsedMs) });
+  }
+
+  dispose(): void {
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}
+
+function whatIfEdits(request: SimulateRequest): WhatIfEdits | undefined {
+  const edits = request.whatIf;
+  if (!edits) return undefined;
+  const out: WhatIfEdits = {};
+  if (edits.addGroups.length > 0) out.addGroups = edits.addGroups;
+  if (edits.addScopes.length > 0) out.addScopes = edits.addScopes;
+  if (edits.setClaims.length > 0) {
+    // Object.fromEntries defines own properties, so a claim named __proto__ stays a plain claim.
+    out.set = Object.fromEntries(edits.setClaims.filter((c) => c.name !== '').map((c) => [c.name, c.value]));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function toView(result: SimulationResult, networkAllowedNow: boolean, elapsedMs: number): SimulationView {
+  return {
+    decision: result.decision,
+    status: result.status,
+    body: result.body,
+    headers: Object.entries(result.headers).map(([name, value]) => ({ name, value })),
+    authorizer: result.authorizer ? `${result.authorizer.name ?? '(none)'} (${result.authorizer.type})` : undefined,
+    route: result.route ? `${result.route.route}${result.route.api ? ` in ${result.route.api}` : ''}` : undefined,
+    trace: result.trace,
+    backendContext: result.backendContext === null ? undefined : JSON.stringify(result.backendContext, null, 2),
+    edited: result.whatIf?.edited === true,
+    networkAllowed: networkAllowedNow,
+    elapsedMs,
+  };
+}
