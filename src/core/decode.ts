@@ -13,9 +13,14 @@ export interface DecodeResult {
   duplicateHeaderKeys: string[];
   duplicatePayloadKeys: string[];
   tooDeep: boolean;
+  /** A `__proto__`/`constructor`/`prototype` key appears somewhere. */
+  protoKey: boolean;
+  /** Header or payload text holds non-ASCII characters or `\u` escapes (where invisible characters hide). */
+  maybeInvisible: boolean;
 }
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]*={0,2}$/;
 
 /** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
 export function decodeToken(text: string): DecodeResult {
@@ -37,6 +42,8 @@ export function decodeToken(text: string): DecodeResult {
     duplicateHeaderKeys: [],
     duplicatePayloadKeys: [],
     tooDeep: false,
+    protoKey: false,
+    maybeInvisible: false,
   });
 
   if (trimmed === '') return invalid('empty input: no token to inspect');
@@ -45,16 +52,22 @@ export function decodeToken(text: string): DecodeResult {
       `token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`,
     );
   }
-  if (/\s/.test(trimmed)) return invalid('token contains whitespace inside it');
   if (trimmed.startsWith('{')) return invalid('JSON-serialized JWS is not supported: paste the compact form');
   const segments = trimmed.split('.');
   if (segments.length === 5) return decodeJwe(trimmed, segments, empty);
   if (segments.length !== 3) {
     return invalid(`a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
   }
+  // One regex over the whole token is the fast path; per-segment checks explain failures and padding.
+  const wellFormed = COMPACT_JWS.test(trimmed);
+  const padded = trimmed.includes('=');
   for (const [index, segment] of segments.entries()) {
+    if (wellFormed && !padded) break;
     const problem = segmentProblem(segment);
-    if (problem) return invalid(`the ${SEGMENT_NAMES[index]} segment ${problem}`);
+    if (problem) {
+      if (/\s/.test(trimmed)) return invalid('the token contains whitespace inside it');
+      return invalid(`the ${SEGMENT_NAMES[index]} segment ${problem}`);
+    }
   }
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
   if (headerSegment === '' || payloadSegment === '') return invalid('the header or payload segment is empty');
@@ -64,7 +77,6 @@ export function decodeToken(text: string): DecodeResult {
   const payload = decodeJsonSegment(payloadSegment, 'payload');
   if (!payload.ok) return invalid(payload.message);
 
-  const padded = segments.some((segment) => segment.endsWith('='));
   const token: DecodedToken = {
     kind: classify(header.value, payload.value),
     text: trimmed,
@@ -86,6 +98,8 @@ export function decodeToken(text: string): DecodeResult {
     duplicateHeaderKeys: header.duplicates,
     duplicatePayloadKeys: payload.duplicates,
     tooDeep: header.tooDeep || payload.tooDeep,
+    protoKey: header.protoKey || payload.protoKey,
+    maybeInvisible: header.maybeInvisible || payload.maybeInvisible,
   };
   const problem = structuralProblem(result);
   if (problem) result.format = check('format', 'fail', problem);
@@ -93,16 +107,33 @@ export function decodeToken(text: string): DecodeResult {
 }
 
 type SegmentJson =
-  | { ok: true; value: JsonObject; raw: string; duplicates: string[]; tooDeep: boolean }
+  | {
+      ok: true;
+      value: JsonObject;
+      raw: string;
+      duplicates: string[];
+      tooDeep: boolean;
+      protoKey: boolean;
+      maybeInvisible: boolean;
+    }
   | { ok: false; message: string };
 
 function decodeJsonSegment(segment: string, name: 'header' | 'payload'): SegmentJson {
-  const raw = decodeSegmentText(segment);
-  if (raw === undefined) return { ok: false, message: `the ${name} is not valid UTF-8` };
+  const decoded = decodeSegmentText(segment);
+  if (decoded === undefined) return { ok: false, message: `the ${name} is not valid UTF-8` };
+  const raw = decoded.text;
   const parsed = parseJsonObject(raw);
   if (!parsed.ok) return { ok: false, message: `the ${name} ${parsed.message}` };
-  const { value, duplicateKeys, tooDeep } = parsed.parsed;
-  return { ok: true, value: tooDeep ? capDepth(value) : value, raw, duplicates: duplicateKeys, tooDeep };
+  const { value, duplicateKeys, tooDeep, protoKey } = parsed.parsed;
+  return {
+    ok: true,
+    value: tooDeep ? capDepth(value) : value,
+    raw,
+    duplicates: duplicateKeys,
+    tooDeep,
+    protoKey,
+    maybeInvisible: !decoded.ascii || raw.includes('\\u'),
+  };
 }
 
 /** Problems that make a well-formed token unacceptable whatever the keys say. */
@@ -143,6 +174,8 @@ function decodeJwe(text: string, segments: string[], empty: DecodedToken): Decod
     duplicateHeaderKeys: [],
     duplicatePayloadKeys: [],
     tooDeep: false,
+    protoKey: false,
+    maybeInvisible: false,
   };
 }
 

@@ -10,6 +10,8 @@ export interface ParsedJsonObject {
   duplicateKeys: string[];
   /** Nesting deeper than MAX_DEPTH. */
   tooDeep: boolean;
+  /** A `__proto__`, `constructor` or `prototype` key appears at any depth. */
+  protoKey: boolean;
 }
 
 export type JsonObjectResult = { ok: true; parsed: ParsedJsonObject } | { ok: false; message: string };
@@ -24,22 +26,35 @@ export function parseJsonObject(text: string): JsonObjectResult {
   }
   if (value === null || typeof value !== 'object') return { ok: false, message: 'is not a JSON object' };
   if (Array.isArray(value)) return { ok: false, message: 'is a JSON array, not an object' };
-  const stats = { keys: 0, tooDeep: false };
+  const stats: KeyStats = { keys: 0, tooDeep: false, protoKey: false };
   countKeys(value as JsonValue, 1, stats);
-  // Fast path: a key is a string followed by a colon; when the raw count matches, no key was repeated.
-  const rawKeyLike = countMatches(text, /"\s*:/g);
+  // Fast path: in compact JSON a key is a string followed by a colon; when the raw count matches the parsed
+  // count, no key was repeated. Any mismatch (spaces, '":' inside strings, depth cap) takes the exact path.
+  const rawKeyLike = countOccurrences(text, '":');
   const duplicateKeys = rawKeyLike === stats.keys ? [] : findDuplicateKeys(text);
-  return { ok: true, parsed: { value: value as JsonObject, duplicateKeys, tooDeep: stats.tooDeep } };
+  return {
+    ok: true,
+    parsed: { value: value as JsonObject, duplicateKeys, tooDeep: stats.tooDeep, protoKey: stats.protoKey },
+  };
 }
 
-function countMatches(text: string, pattern: RegExp): number {
+function countOccurrences(text: string, needle: string): number {
   let count = 0;
-  pattern.lastIndex = 0;
-  while (pattern.exec(text) !== null) count++;
+  let at = text.indexOf(needle);
+  while (at !== -1) {
+    count++;
+    at = text.indexOf(needle, at + needle.length);
+  }
   return count;
 }
 
-function countKeys(value: JsonValue, depth: number, stats: { keys: number; tooDeep: boolean }): void {
+interface KeyStats {
+  keys: number;
+  tooDeep: boolean;
+  protoKey: boolean;
+}
+
+function countKeys(value: JsonValue, depth: number, stats: KeyStats): void {
   if (value === null || typeof value !== 'object') return;
   if (depth > MAX_DEPTH) {
     stats.tooDeep = true;
@@ -51,6 +66,7 @@ function countKeys(value: JsonValue, depth: number, stats: { keys: number; tooDe
   }
   for (const key of Object.keys(value)) {
     stats.keys++;
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') stats.protoKey = true;
     countKeys(value[key] as JsonValue, depth + 1, stats);
   }
 }

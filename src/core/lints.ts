@@ -8,7 +8,6 @@ import { duration } from './timeFormat.ts';
 import type { JsonObject } from './types.ts';
 
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]|\\u(?:200[b-f]|202[a-e]|206[6-9]|feff)/i;
-const PROTO_KEY = /"(?:__proto__|constructor|prototype)"\s*:/;
 const SUSPICIOUS_KID = /[/\\'"`\s]|\.\./;
 const ONE_DAY = 86400;
 const FAR_FUTURE = 100 * 365 * ONE_DAY;
@@ -82,7 +81,7 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
   ) {
     out.push(warning('aud-type', 'aud is neither a string nor an array of strings'));
   }
-  if (PROTO_KEY.test(token.rawHeader ?? '') || PROTO_KEY.test(token.rawPayload ?? '')) {
+  if (decoded.protoKey) {
     out.push(
       warning(
         'proto-key',
@@ -90,7 +89,7 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
       ),
     );
   }
-  if (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? '')) {
+  if (decoded.maybeInvisible && (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? ''))) {
     out.push(
       warning(
         'invisible-characters',

@@ -3,7 +3,7 @@ import type { AuthorizerConfig } from '../simulate/model.ts';
 import { userPoolId } from './authorizerValues.ts';
 import type { RouteAuth } from './configBuilder.ts';
 import { isPlaceholder } from './intrinsics.ts';
-import { entries, isObj, own } from './objects.ts';
+import { isObj, own } from './objects.ts';
 import type { Obj } from './objects.ts';
 import { referenceName, resourcesOfType } from './readerContext.ts';
 import type { ReadContext, TemplateResource } from './readerContext.ts';
@@ -26,6 +26,7 @@ export function readAlb(ctx: ReadContext): void {
     const lb = referenceName(ctx, own(resource.props, 'LoadBalancerArn')) ?? '?';
     perBalancer.set(lb, (perBalancer.get(lb) ?? 0) + 1);
   }
+  const declared = new Set(resources.map((resource) => resource.id));
   const listeners = new Map<string, Listener>();
   for (const resource of resources) {
     const protocol = r.text(own(resource.props, 'Protocol'))?.toUpperCase();
@@ -34,7 +35,12 @@ export function readAlb(ctx: ReadContext): void {
     const lb = referenceName(ctx, lbValue) ?? '?';
     const port = r.text(own(resource.props, 'Port'));
     const api = (perBalancer.get(lb) ?? 0) > 1 && port ? `${lb}:${port}` : lb;
-    listeners.set(resource.id, { resource, api, albArn: r.text(lbValue) ?? `\${LoadBalancerArn:${lb}}`, protocol });
+    listeners.set(resource.id, {
+      resource,
+      api,
+      albArn: r.text(lbValue) ?? `\${LoadBalancerArn:${lb}}`,
+      protocol,
+    });
   }
   const rules = resourcesOfType(ctx, 'AWS::ElasticLoadBalancingV2::ListenerRule').map((rule) => ({
     rule,
@@ -49,7 +55,15 @@ export function readAlb(ctx: ReadContext): void {
       const { paths, methods } = ruleConditions(ctx, rule);
       for (const path of paths) {
         for (const method of methods) {
-          ctx.out.addRoute({ api: listener.api, apiKind: 'alb', method, path, auth, scopes: [], line: rule.line });
+          ctx.out.addRoute({
+            api: listener.api,
+            apiKind: 'alb',
+            method,
+            path,
+            auth,
+            scopes: [],
+            line: rule.line,
+          });
         }
       }
     }
@@ -67,10 +81,13 @@ export function readAlb(ctx: ReadContext): void {
   for (const [id, listener] of listeners) readListener(id, listener);
   // Rules attached to a listener declared elsewhere (imported ARN): grouped under that listener's reference.
   for (const { rule, listener } of rules) {
-    if (listeners.has(listener) || resourcesOfType(ctx, 'AWS::ElasticLoadBalancingV2::Listener').some((l) => l.id === listener)) {
-      continue;
-    }
-    const external: Listener = { resource: rule, api: listener, albArn: `\${LoadBalancerArn:${listener}}`, protocol: undefined };
+    if (declared.has(listener)) continue;
+    const external: Listener = {
+      resource: rule,
+      api: listener,
+      albArn: `\${LoadBalancerArn:${listener}}`,
+      protocol: undefined,
+    };
     ctx.out.addApi(listener, 'alb', undefined, external.albArn);
     const auth = actionAuth(ctx, rule, own(rule.props, 'Actions'), external);
     const { paths, methods } = ruleConditions(ctx, rule);
@@ -92,10 +109,16 @@ function ruleConditions(ctx: ReadContext, rule: TemplateResource): { paths: stri
   for (const condition of Array.isArray(conditions) ? conditions : []) {
     const field = r.text(own(condition, 'Field'));
     if (field === 'path-pattern') {
-      paths.push(...(r.list(own(own(condition, 'PathPatternConfig'), 'Values')) ?? r.list(own(condition, 'Values')) ?? []));
+      paths.push(
+        ...(r.list(own(own(condition, 'PathPatternConfig'), 'Values')) ??
+          r.list(own(condition, 'Values')) ??
+          []),
+      );
     } else if (field === 'http-request-method') {
       const values =
-        r.list(own(own(condition, 'HttpRequestMethodConfig'), 'Values')) ?? r.list(own(condition, 'Values')) ?? [];
+        r.list(own(own(condition, 'HttpRequestMethodConfig'), 'Values')) ??
+        r.list(own(condition, 'Values')) ??
+        [];
       methods.push(...values.map((value) => value.toUpperCase()));
     } else if (field) {
       ignored.push(field);
@@ -112,7 +135,12 @@ function ruleConditions(ctx: ReadContext, rule: TemplateResource): { paths: stri
 }
 
 // The first authenticate-* action (by Order) guards the route; it becomes an `alb` authorizer named after the resource.
-function actionAuth(ctx: ReadContext, owner: TemplateResource, value: unknown, listener: Listener): RouteAuth {
+function actionAuth(
+  ctx: ReadContext,
+  owner: TemplateResource,
+  value: unknown,
+  listener: Listener,
+): RouteAuth {
   const r = ctx.resolver;
   const actions = (Array.isArray(value) ? value : [])
     .map((action: unknown, index) => ({ action, order: Number(r.text(own(action, 'Order')) ?? index + 1) }))
@@ -132,7 +160,13 @@ function actionAuth(ctx: ReadContext, owner: TemplateResource, value: unknown, l
           owner.line,
         );
       }
-      ctx.out.addAuthorizer({ api: listener.api, id: owner.id, displayName: owner.id, config, line: owner.line });
+      ctx.out.addAuthorizer({
+        api: listener.api,
+        id: owner.id,
+        displayName: owner.id,
+        config,
+        line: owner.line,
+      });
       return { kind: 'authorizer', api: listener.api, id: owner.id };
     }
     if (type === 'forward' || type === 'fixed-response' || type === 'redirect') break;
@@ -178,9 +212,6 @@ function actionAuthorizer(
     if (issuer !== undefined) config.issuer = issuer;
     const endpoint = r.text(own(settings, 'AuthorizationEndpoint'));
     if (endpoint !== undefined) config.authorizationEndpoint = endpoint;
-  }
-  for (const [key] of entries(settings)) {
-    if (key === 'AuthenticationRequestExtraParams') continue;
   }
   return config;
 }

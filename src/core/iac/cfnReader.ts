@@ -1,6 +1,13 @@
 // Plain CloudFormation API Gateway resources (REST v1 and HTTP v2) linked by Ref -> authorizers and routes.
 import type { AuthorizerConfig, AuthorizerType } from '../simulate/model.ts';
-import { flag, identityExpressions, requestSources, tokenSource, ttlSeconds, userPoolId } from './authorizerValues.ts';
+import {
+  flag,
+  identityExpressions,
+  requestSources,
+  tokenSource,
+  ttlSeconds,
+  userPoolId,
+} from './authorizerValues.ts';
 import type { RouteAuth } from './configBuilder.ts';
 import { isIntrinsic } from './intrinsics.ts';
 import { isObj, own, ownCi } from './objects.ts';
@@ -49,7 +56,14 @@ function readRestApis(ctx: ReadContext): void {
     let auth: RouteAuth = { kind: 'none' };
     if (type === 'AWS_IAM') auth = { kind: 'iam' };
     else if (type === 'CUSTOM' || type === 'COGNITO_USER_POOLS') {
-      auth = linkAuthorizer(ctx, api, authorizerId, type === 'CUSTOM' ? 'lambda' : 'cognito', where, method.line);
+      auth = linkAuthorizer(
+        ctx,
+        api,
+        authorizerId,
+        type === 'CUSTOM' ? 'lambda' : 'cognito',
+        where,
+        method.line,
+      );
     } else if (type === 'NONE' && authorizerId !== undefined && r.resolve(authorizerId) !== undefined) {
       const literal = authorizerId === 'AWS::NoValue';
       ctx.out.warn(
@@ -60,7 +74,11 @@ function readRestApis(ctx: ReadContext): void {
         method.line,
       );
     } else if (type !== 'NONE') {
-      ctx.out.warn('unsupported-authorizer', `${where}: AuthorizationType ${type} is not simulated`, method.line);
+      ctx.out.warn(
+        'unsupported-authorizer',
+        `${where}: AuthorizationType ${type} is not simulated`,
+        method.line,
+      );
     }
     ctx.out.addRoute({ api, apiKind: 'rest', method: verb, path, auth, scopes, line: method.line });
   }
@@ -111,9 +129,20 @@ function readHttpApis(ctx: ReadContext): void {
     let auth: RouteAuth = { kind: 'none' };
     if (type === 'AWS_IAM') auth = { kind: 'iam' };
     else if (type === 'JWT' || type === 'CUSTOM') {
-      auth = linkAuthorizer(ctx, api, own(p, 'AuthorizerId'), type === 'JWT' ? 'jwt' : 'lambda', where, route.line);
+      auth = linkAuthorizer(
+        ctx,
+        api,
+        own(p, 'AuthorizerId'),
+        type === 'JWT' ? 'jwt' : 'lambda',
+        where,
+        route.line,
+      );
     } else if (type !== 'NONE') {
-      ctx.out.warn('unsupported-authorizer', `${where}: AuthorizationType ${type} is not simulated`, route.line);
+      ctx.out.warn(
+        'unsupported-authorizer',
+        `${where}: AuthorizationType ${type} is not simulated`,
+        route.line,
+      );
     }
     const scopes = r.list(own(p, 'AuthorizationScopes')) ?? [];
     ctx.out.addRoute({ api, apiKind: 'http', method, path, auth, scopes, line: route.line });
@@ -199,11 +228,20 @@ function restAuthorizer(ctx: ReadContext, resource: TemplateResource): Draft | u
       identitySource: tokenSource(sources),
     };
   } else if (type === 'TOKEN') {
-    config = { type: 'lambda', lambdaType: 'TOKEN', identitySource: tokenSource(sources), resultTtlSeconds: ttl };
+    config = {
+      type: 'lambda',
+      lambdaType: 'TOKEN',
+      identitySource: tokenSource(sources),
+      resultTtlSeconds: ttl,
+    };
   } else if (type === 'REQUEST') {
     config = { type: 'lambda', lambdaType: 'REQUEST', ...requestSources(sources), resultTtlSeconds: ttl };
   } else {
-    ctx.out.warn('unsupported-authorizer', `${resource.id}: authorizer Type ${type ?? '?'} is not simulated`, resource.line);
+    ctx.out.warn(
+      'unsupported-authorizer',
+      `${resource.id}: authorizer Type ${type ?? '?'} is not simulated`,
+      resource.line,
+    );
     return undefined;
   }
   if (regex !== undefined) config.validationRegex = regex;
@@ -239,7 +277,11 @@ function httpAuthorizer(ctx: ReadContext, resource: TemplateResource): Draft | u
     if (simple !== undefined) config.enableSimpleResponses = simple;
     return config;
   }
-  ctx.out.warn('unsupported-authorizer', `${resource.id}: AuthorizerType ${type ?? '?'} is not simulated`, resource.line);
+  ctx.out.warn(
+    'unsupported-authorizer',
+    `${resource.id}: AuthorizerType ${type ?? '?'} is not simulated`,
+    resource.line,
+  );
   return undefined;
 }
 

@@ -82,7 +82,7 @@ export class IntrinsicResolver {
     for (let i = 0; i < MAX_DEPTH && isIntrinsic(current) && Object.hasOwn(current, 'Fn::If'); i++) {
       const args = own(current, 'Fn::If');
       if (!Array.isArray(args) || args.length < 3) return undefined;
-      const chosen = this.condition(args[0]) === false ? args[2] : args[1];
+      const chosen: unknown = this.condition(args[0]) === false ? args[2] : args[1];
       if (this.refTarget(chosen) === 'AWS::NoValue') return undefined;
       current = chosen;
     }
@@ -124,16 +124,18 @@ export class IntrinsicResolver {
         return text === undefined ? [] : [text];
       });
     }
-    if (typeof resolved === 'string') {
-      const ref = this.refTarget(value);
-      const paramType = ref ? own(own(this.parameters, ref), 'Type') : undefined;
-      if (typeof paramType === 'string' && paramType.includes('List') && !isPlaceholder(resolved)) {
-        return resolved.split(',').map((part) => part.trim());
-      }
-      return [resolved];
-    }
+    if (typeof resolved === 'string') return this.splitListParameter(value, resolved) ?? [resolved];
     if (typeof resolved === 'number' || typeof resolved === 'boolean') return [String(resolved)];
     return undefined;
+  }
+
+  // The default of a CommaDelimitedList / List<...> parameter is one string; a Ref to it means the list.
+  private splitListParameter(value: unknown, resolved: string): string[] | undefined {
+    const ref = this.refTarget(value);
+    const paramType = ref ? own(own(this.parameters, ref), 'Type') : undefined;
+    if (typeof paramType !== 'string' || !paramType.includes('List') || isPlaceholder(resolved))
+      return undefined;
+    return resolved.split(',').map((part) => part.trim());
   }
 
   /** Evaluates a condition (name or `Fn::Equals`/`Not`/`And`/`Or` expression); undefined when it depends on deploy-time values. */
@@ -286,7 +288,9 @@ export class IntrinsicResolver {
   private select(arg: unknown, depth: number): unknown {
     if (!Array.isArray(arg)) return '${Select:?}';
     const index = Number(this.text(arg[0], depth));
-    const items = this.resolve(arg[1], depth);
+    const resolved = this.resolve(arg[1], depth);
+    const items =
+      typeof resolved === 'string' ? (this.splitListParameter(arg[1], resolved) ?? resolved) : resolved;
     if (Array.isArray(items) && Number.isInteger(index) && index >= 0 && index < items.length) {
       return items[index] as unknown;
     }

@@ -6,7 +6,7 @@ import type { CollectionTag, Document, ScalarTag } from 'yaml';
 export interface ParsedTemplate {
   root: unknown;
   /** 1-based line of `key` inside `container` (or of the container itself without a key). */
-  lineOf(container: unknown, key?: string | number): number | undefined;
+  lineOf: (container: unknown, key?: string | number) => number | undefined;
   /** Syntax errors (the document may still be partly usable). */
   errors: { message: string; line: number }[];
 }
@@ -46,7 +46,7 @@ const CUSTOM_TAGS: (ScalarTag | CollectionTag)[] = INTRINSIC_TAGS.flatMap((name)
   { tag: `!${name}`, resolve: (value: string) => value },
   { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
   { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
-]) as (ScalarTag | CollectionTag)[];
+]);
 
 interface Positions {
   start: number;
@@ -83,7 +83,7 @@ export function parseTemplate(text: string): ParsedTemplate {
   return {
     root,
     errors,
-    lineOf(container, key) {
+    lineOf: (container, key) => {
       if (typeof container !== 'object' || container === null) return undefined;
       const pos = positions.get(container);
       if (!pos) return undefined;
@@ -95,6 +95,13 @@ export function parseTemplate(text: string): ParsedTemplate {
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
+}
+
+function keyText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return value === null || value === undefined ? '' : JSON.stringify(value);
 }
 
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -118,6 +125,15 @@ function convert(
   const start = (node as { range?: [number, number, number] }).range?.[0];
   if (isScalar(node)) {
     value = node.value;
+    // `2.0` written in a template is a version string to CloudFormation, not the number 2.
+    if (
+      typeof value === 'number' &&
+      node.source &&
+      /^[-+]?\d+\.\d+$/.test(node.source) &&
+      String(value) !== node.source
+    ) {
+      value = node.source;
+    }
   } else if (isMap(node)) {
     const out: Record<string, unknown> = {};
     const keys = new Map<string | number, number>();
@@ -127,7 +143,7 @@ function convert(
       const keyValue = isScalar(keyNode)
         ? keyNode.value
         : convert(doc, keyNode, depth + 1, positions, lineAt);
-      const key = keyValue === null || keyValue === undefined ? '' : String(keyValue as string);
+      const key = keyText(keyValue);
       const child = convert(doc, pair.value, depth + 1, positions, lineAt);
       if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
         const merged = child as Record<string, unknown>;

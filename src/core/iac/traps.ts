@@ -2,6 +2,7 @@
 import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
 import type { AuthorizerConfig, RouteConfig, SourceRef } from '../simulate/model.ts';
+import { looksLikePoolId } from './authorizerValues.ts';
 import { isPlaceholder } from './intrinsics.ts';
 
 /** Warnings about routes and authorizers; `skip` holds generated routes that already carry their own warning. */
@@ -48,6 +49,16 @@ export function trapWarnings(
       out.push(
         warning('unresolved-value', `${name}: values the template cannot resolve are placeholders: ${list}.`),
       );
+    }
+    for (const pool of config.type === 'cognito' ? (config.userPools ?? []) : []) {
+      if (!looksLikePoolId(pool)) {
+        out.push(
+          warning(
+            'user-pool-not-recognized',
+            `${name}: "${pool}" is neither a user pool id (us-east-1_AbC123) nor a user pool ARN; no real token will match it.`,
+          ),
+        );
+      }
     }
     const nonHeader = nonHeaderSource(config);
     if (nonHeader) {

@@ -11,8 +11,9 @@ import type { HttpGet, HttpResponse } from './types.ts';
 
 /** Default total time budget of one key fetch (connect, headers, body, retry included). */
 export const DEFAULT_TIMEOUT_MS = 5000;
-/** Bounds of the user-configurable timeout setting. */
+/** Lower bound of the user-configurable timeout setting. */
 export const MIN_TIMEOUT_MS = 1000;
+/** Upper bound of the timeout setting, and the most any single fetch may take. */
 export const MAX_TIMEOUT_MS = 30_000;
 /** Largest key endpoint body we read; anything bigger is not a key set. */
 export const DEFAULT_MAX_BYTES = 256 * 1024;
@@ -163,6 +164,7 @@ function attempt(a: Attempt): Promise<HttpResponse> {
           new KeyFetchError(
             'http-status',
             `${a.shown}: the server answered HTTP ${status}${text}; expected 200`,
+            `http-${status}`,
           ),
         );
         return;

@@ -398,11 +398,10 @@ export function selectKeys(
   token: { kid?: string | undefined; alg?: string | undefined },
 ): KeySelection {
   const { kid, alg } = token;
-  const shown = displayText(set.source);
   const byKid = kid === undefined ? set.keys : set.keys.filter((k) => k.kid === kid);
   if (byKid.length === 0) {
     if (set.keys.length === 0) {
-      return { keys: [], problem: { code: 'no-key', message: `${shown} has no usable keys` } };
+      return { keys: [], problem: { code: 'no-key', message: `${displayText(set.source)} has no usable keys` } };
     }
     const kids = set.keys.map((k) => (k.kid === undefined ? '(no kid)' : `"${displayText(k.kid, 60)}"`));
     const list = kids.length > 10 ? `${kids.slice(0, 10).join(', ')}, …` : kids.join(', ');
@@ -410,7 +409,7 @@ export function selectKeys(
       keys: [],
       problem: {
         code: 'no-key',
-        message: `no key with kid "${displayText(kid ?? '', 80)}" in ${shown} (it has ${list})`,
+        message: `no key with kid "${displayText(kid ?? '', 80)}" in ${displayText(set.source)} (it has ${list})`,
       },
     };
   }
@@ -423,14 +422,14 @@ export function selectKeys(
   if (eligible.length === 0) {
     return {
       keys: [],
-      problem: { code: 'no-key', message: `no usable key in ${shown}: ${reasons.join('; ')}` },
+      problem: { code: 'no-key', message: `no usable key in ${displayText(set.source)}: ${reasons.join('; ')}` },
     };
   }
   if (eligible.length > 1) {
     const message =
       kid === undefined
-        ? `the token has no kid and ${eligible.length} keys in ${shown} could match; refusing to guess`
-        : `kid "${displayText(kid, 80)}" matches ${eligible.length} keys in ${shown}; refusing to guess`;
+        ? `the token has no kid and ${eligible.length} keys in ${displayText(set.source)} could match; refusing to guess`
+        : `kid "${displayText(kid, 80)}" matches ${eligible.length} keys in ${displayText(set.source)}; refusing to guess`;
     return { keys: [], problem: { code: 'ambiguous-key', message }, candidates: eligible };
   }
   return { keys: eligible };

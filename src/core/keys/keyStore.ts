@@ -6,10 +6,12 @@ import { KeyFetchError, displayText, keyError, ok, toKeyError } from './keyError
 import { checkKeyUrl } from './keyUrls.ts';
 import type { HttpGet, HttpResponse, KeyError, KeyProvider, KeyResult, KeySet } from './types.ts';
 
+/** Re-exported so callers deriving key URLs need only this module. */
 export { cognitoJwksUrl, isLoopbackUrl } from './keyUrls.ts';
 
-/** Defaults from security.md "Fetching keys". */
+/** How long a fetched key set is trusted as current (security.md "Fetching keys"). */
 export const DEFAULT_MAX_AGE_MS = 10 * 60_000;
+/** Minimum gap between refetches caused by unknown kids or a failing endpoint, so tokens cannot hammer it. */
 export const DEFAULT_UNKNOWN_KID_COOLDOWN_MS = 30_000;
 /** Distinct URLs remembered; oldest dropped first (each ALB kid is its own URL). */
 export const MAX_CACHED_URLS = 200;
@@ -47,6 +49,17 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
   const cooldownMs = positive(options.unknownKidCooldownMs, DEFAULT_UNKNOWN_KID_COOLDOWN_MS);
   const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES);
   const entries = new Map<string, Entry>();
+  // URL vetting is pure and runs on every verification: remember the answer per URL string.
+  const vettedUrls = new Map<string, KeyResult<URL>>();
+  const vetUrl = (url: string): KeyResult<URL> => {
+    let checked = vettedUrls.get(url);
+    if (checked === undefined) {
+      checked = checkKeyUrl(url);
+      if (vettedUrls.size >= MAX_CACHED_URLS) vettedUrls.clear();
+      vettedUrls.set(url, checked);
+    }
+    return checked;
+  };
   let generation = 0;
 
   const entryFor = (url: string): Entry => {
@@ -85,14 +98,16 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
     try {
       response = await withGuard(httpGet(url, { timeoutMs, maxBytes }), timeoutMs, url);
     } catch (err) {
-      return { ok: false, error: toKeyError(err, url) };
+      const status = err instanceof KeyFetchError ? /^http-(\d+)$/.exec(err.causeCode ?? '')?.[1] : undefined;
+      return { ok: false, error: explainStatus(toKeyError(err, url), Number(status), kind) };
     }
     const shown = displayText(url);
     if (response.status !== 200) {
-      return {
-        ok: false,
-        error: keyError('http-status', `${shown}: the server answered HTTP ${response.status}; expected 200`),
-      };
+      const error = keyError(
+        'http-status',
+        `${shown}: the server answered HTTP ${response.status}; expected 200`,
+      );
+      return { ok: false, error: explainStatus(error, response.status, kind) };
     }
     if (response.body.byteLength > maxBytes) {
       return {
@@ -162,7 +177,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
 
   return {
     jwks(url, opts = {}) {
-      const checked = checkKeyUrl(url);
+      const checked = vetUrl(url);
       if (!checked.ok) return Promise.resolve(checked);
       return lookup(checked.value.href, { type: 'jwks' }, opts.kid, opts.reload === true);
     },
@@ -172,7 +187,7 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
       return lookup(url.value, { type: 'alb', kid }, undefined, opts.reload === true);
     },
     peekJwks(url) {
-      const checked = checkKeyUrl(url);
+      const checked = vetUrl(url);
       if (!checked.ok) return undefined;
       const entry = entries.get(checked.value.href);
       return entry === undefined ? undefined : view(entry);
@@ -188,6 +203,15 @@ export function createKeyStore(options: KeyStoreOptions): KeyProvider {
       generation++;
     },
   };
+}
+
+// S3 and the regional endpoint answer 403/404 for a kid they do not know: say what that usually means.
+function explainStatus(error: KeyError, status: number, kind: Kind): KeyError {
+  if (kind.type !== 'alb' || (status !== 403 && status !== 404)) return error;
+  return keyError(
+    error.code,
+    `${error.message}; this endpoint has no public key for kid ${kind.kid} (wrong region, or not an ALB token?)`,
+  );
 }
 
 function elapsed(since: number | undefined, t: number, periodMs: number): boolean {

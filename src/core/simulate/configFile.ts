@@ -89,6 +89,10 @@ class Reader {
     this.errors.push(`${this.file}:${this.line(node, fallbackLine)}: ${message}`);
   }
 
+  errorAt(line: number, message: string): void {
+    this.errors.push(`${this.file}:${line}: ${message}`);
+  }
+
   warn(id: string, node: Node | null | undefined, message: string): void {
     this.warnings.push(warning(id, `${this.file}:${this.line(node)}: ${message}`));
   }
@@ -227,7 +231,7 @@ function readAuthorizer(
   if (!probe) return undefined;
   const typeEntry = probe.get('type');
   if (!typeEntry) {
-    reader.error(node, `${path}.type is required (one of ${AUTHORIZER_TYPES.join(', ')})`);
+    reader.errorAt(parentLine, `${path}.type is required (one of ${AUTHORIZER_TYPES.join(', ')})`);
     return undefined;
   }
   const type = reader.oneOf(typeEntry.value, `${path}.type`, AUTHORIZER_TYPES, reader.line(typeEntry.key));
@@ -264,10 +268,10 @@ function readAuthorizer(
     const value = reader.str(clientId.value, `${path}.clientId`, clientId.line);
     if (value !== undefined) config.clientId = value;
   }
-  if (type === 'cognito') readCognito(reader, path, node, config, at);
-  if (type === 'jwt') readJwt(reader, path, node, config, at);
-  if (type === 'lambda') readLambda(reader, path, node, config, at);
-  if (type === 'alb') readAlb(reader, path, node, config, at);
+  if (type === 'cognito') readCognito(reader, path, parentLine, config, at);
+  if (type === 'jwt') readJwt(reader, path, parentLine, config, at);
+  if (type === 'lambda') readLambda(reader, path, parentLine, config, at);
+  if (type === 'alb') readAlb(reader, path, parentLine, config, at);
   return config;
 }
 
@@ -276,15 +280,15 @@ type At = (key: string) => { value: Node | null; line: number } | undefined;
 function needJwks(
   reader: Reader,
   path: string,
-  node: Node | null,
+  line: number,
   config: AuthorizerConfig,
   issuers: string[],
 ): void {
   if (config.jwks !== undefined) return;
   const foreign = issuers.filter((i) => !COGNITO_ISSUER.test(i));
   if (foreign.length > 0) {
-    reader.error(
-      node,
+    reader.errorAt(
+      line,
       `${path}.jwks is required: ${foreign[0]} is not a Cognito user pool issuer, so its key URL is not derived`,
     );
   }
@@ -293,14 +297,14 @@ function needJwks(
 function readCognito(
   reader: Reader,
   path: string,
-  node: Node | null,
+  line: number,
   config: AuthorizerConfig,
   at: At,
 ): void {
   const pools = at('userPools');
   const issuers = at('issuers');
   if (!pools && !issuers)
-    reader.error(node, `${path}.userPools (or issuers) is required for a cognito authorizer`);
+    reader.errorAt(line, `${path}.userPools (or issuers) is required for a cognito authorizer`);
   if (pools) {
     const list = reader.strList(pools.value, `${path}.userPools`, pools.line, true);
     if (list) {
@@ -338,30 +342,28 @@ function readCognito(
       }
     }
   }
-  needJwks(reader, path, node, config, config.issuers ?? []);
+  needJwks(reader, path, line, config, config.issuers ?? []);
 }
 
-function readJwt(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+function readJwt(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
   const issuer = at('issuer');
-  if (!issuer) reader.error(node, `${path}.issuer is required for a jwt authorizer`);
+  if (!issuer) reader.errorAt(line, `${path}.issuer is required for a jwt authorizer`);
   else {
     const url = reader.url(issuer.value, `${path}.issuer`, issuer.line, false);
     if (url !== undefined) config.issuer = url;
   }
   const audience = at('audience');
   if (!audience)
-    reader.error(
-      node,
-      `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`,
+    reader.errorAt(line, `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`,
     );
   else {
     const list = reader.strList(audience.value, `${path}.audience`, audience.line, true);
     if (list) config.audience = list;
   }
-  if (config.issuer !== undefined) needJwks(reader, path, node, config, [config.issuer]);
+  if (config.issuer !== undefined) needJwks(reader, path, line, config, [config.issuer]);
 }
 
-function readLambda(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+function readLambda(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
   const verify = at('verify');
   if (verify) {
     const value = reader.str(verify.value, `${path}.verify`, verify.line);
@@ -375,9 +377,7 @@ function readLambda(reader: Reader, path: string, node: Node | null, config: Aut
     else config.context = reader.toJs(context.value) as Record<string, unknown>;
   }
   if (!verify && !policy) {
-    reader.error(
-      node,
-      `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`,
+    reader.errorAt(line, `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`,
     );
   }
   const ttl = at('resultTtlSeconds');
@@ -397,9 +397,9 @@ function readLambda(reader: Reader, path: string, node: Node | null, config: Aut
   }
 }
 
-function readAlb(reader: Reader, path: string, node: Node | null, config: AuthorizerConfig, at: At): void {
+function readAlb(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
   const arn = at('albArn');
-  if (!arn) reader.error(node, `${path}.albArn is required: the blob's signer must be checked against it`);
+  if (!arn) reader.errorAt(line, `${path}.albArn is required: the blob's signer must be checked against it`);
   else {
     const value = reader.str(arn.value, `${path}.albArn`, arn.line);
     if (value !== undefined && !ALB_ARN.test(value)) {

@@ -1,0 +1,117 @@
+// Entry point: a SAM/CloudFormation template or an OpenAPI document (YAML or JSON) -> simulator configuration.
+import { warning } from '../findings.ts';
+import type { Warning } from '../findings.ts';
+import type { SimConfig } from '../simulate/model.ts';
+import { readAlb } from './albReader.ts';
+import { readCloudFormation } from './cfnReader.ts';
+import { ConfigBuilder } from './configBuilder.ts';
+import { IntrinsicResolver, isPlaceholder } from './intrinsics.ts';
+import { isObj, own } from './objects.ts';
+import { isOpenApiDocument, openApiKind, readOpenApiDocument } from './openApiReader.ts';
+import type { ReadContext } from './readerContext.ts';
+import { readSam } from './samReader.ts';
+import { parseTemplate } from './templateParse.ts';
+
+/** What reading one file produced: a configuration when the file is infrastructure code, and what was noticed. */
+export interface InfrastructureReadResult {
+  config: SimConfig | undefined;
+  warnings: Warning[];
+}
+
+const SIGNATURE = /(?:^|[{,\s])["']?(?:Resources|AWSTemplateFormatVersion|openapi|swagger)["']?\s*:/m;
+
+/** Cheap text check before parsing, so a workspace scan can skip most YAML/JSON files. */
+export function looksLikeInfrastructure(text: string): boolean {
+  return SIGNATURE.test(text.slice(0, 65536));
+}
+
+/** Read a template or OpenAPI document; never throws (unreadable input gives a warning and no config). */
+export function readInfrastructureFile(fileName: string, text: string): InfrastructureReadResult {
+  try {
+    return readParsed(fileName, text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      config: undefined,
+      warnings: [warning('iac-read-error', `${fileName}: could not be read: ${message}`)],
+    };
+  }
+}
+
+function readParsed(fileName: string, text: string): InfrastructureReadResult {
+  const parsed = parseTemplate(text);
+  const root = parsed.root;
+  const firstError = parsed.errors[0];
+  if (!isObj(root)) {
+    const why = firstError ? `${firstError.message} (line ${firstError.line})` : 'not a YAML or JSON mapping';
+    return {
+      config: undefined,
+      warnings: [warning(firstError ? 'iac-parse-error' : 'not-infrastructure', `${fileName}: ${why}`)],
+    };
+  }
+  const isTemplate = isObj(own(root, 'Resources'));
+  if (!isTemplate && !isOpenApiDocument(root)) {
+    return {
+      config: undefined,
+      warnings: [
+        warning(
+          'not-infrastructure',
+          `${fileName}: no Resources (CloudFormation/SAM) or openapi/swagger key`,
+        ),
+      ],
+    };
+  }
+  const out = new ConfigBuilder(fileName);
+  for (const error of parsed.errors.slice(0, 3)) {
+    out.warn(
+      'iac-parse-error',
+      `${fileName}: ${error.message}; the rest of the file was read as far as possible`,
+      error.line,
+    );
+  }
+  const ctx: ReadContext = {
+    file: fileName,
+    root,
+    resolver: new IntrinsicResolver(root),
+    lineOf: parsed.lineOf,
+    out,
+  };
+  if (isTemplate) {
+    readSam(ctx);
+    readCloudFormation(ctx);
+    readAlb(ctx);
+  } else {
+    readStandaloneOpenApi(ctx, fileName);
+  }
+  const config = out.build();
+  if (config.routes.length === 0) {
+    config.warnings.unshift(
+      warning('no-routes', `${fileName}: no API Gateway or load balancer routes were found in this file`),
+    );
+  }
+  return { config, warnings: config.warnings };
+}
+
+// A standalone OpenAPI file names its API by its title (the file name when the title is computed).
+function readStandaloneOpenApi(ctx: ReadContext, fileName: string): void {
+  const r = ctx.resolver;
+  const title = r.text(own(own(ctx.root, 'info'), 'title'));
+  const base =
+    fileName
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.(ya?ml|json|template)$/i, '') ?? fileName;
+  const api = title && !isPlaceholder(title) ? title : base;
+  const kind = openApiKind(ctx.root);
+  const basePath = r.text(own(ctx.root, 'basePath'));
+  const stage = basePath ? /^\/?([^/]+)\/?$/.exec(basePath)?.[1] : undefined;
+  ctx.out.addApi(api, kind, stage, `\${ApiId:${api}}`);
+  if (basePath && basePath !== '/') {
+    ctx.out.warn(
+      'basepath-ignored',
+      `${api}: basePath ${basePath} is not part of the route paths (API Gateway imports ignore it by default)${stage ? `; used as the stage name` : ''}`,
+      ctx.lineOf(ctx.root, 'basePath'),
+    );
+  }
+  readOpenApiDocument(ctx.root, { api, apiKind: kind }, ctx);
+}

@@ -1,0 +1,31 @@
+// One entry point for every configuration the simulator reads: authdebug.* or infrastructure code.
+import type { Warning } from '../findings.ts';
+import { readInfrastructureFile } from '../iac/index.ts';
+import { parseConfigFile } from './configFile.ts';
+import type { SimConfig } from './model.ts';
+
+/** A usable configuration with what was noticed while reading it, or the reasons it is unusable. */
+export type LoadedConfig = { ok: true; config: SimConfig; warnings: Warning[] } | { ok: false; errors: string[] };
+
+/** authdebug.yaml / authdebug.yml / authdebug.json, in any folder. */
+export function isAuthdebugFile(fileName: string): boolean {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return /^authdebug\.(ya?ml|json)$/i.test(base);
+}
+
+/** authdebug.* goes to the strict parser; anything else is read as SAM/CloudFormation/OpenAPI. */
+export function loadConfig(fileName: string, text: string): LoadedConfig {
+  if (isAuthdebugFile(fileName)) {
+    const parsed = parseConfigFile(fileName, text);
+    return parsed.ok ? { ok: true, config: parsed.config, warnings: parsed.config.warnings } : parsed;
+  }
+  const read = readInfrastructureFile(fileName, text);
+  if (!read.config) {
+    const reasons = read.warnings.map((w) => w.message);
+    return {
+      ok: false,
+      errors: reasons.length > 0 ? reasons : [`${fileName}: no API Gateway or ALB routes found`],
+    };
+  }
+  return { ok: true, config: read.config, warnings: read.warnings };
+}
