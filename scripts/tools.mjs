@@ -158,22 +158,37 @@ function npmInstall({ dir, label, env, log }) {
         cwd: dir,
         env,
         stdio: ['ignore', out, out],
+        detached: true, // own process group, so stopping it also stops node-gyp and install scripts
       },
     );
+    // If we are interrupted (Ctrl-C, a failing caller), the install must not go on in the background.
+    const killChild = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    process.on('exit', killChild);
     const tick = setInterval(() => {
       const secs = Math.round((Date.now() - started) / 1000);
       log(`  ${label}: ${secs}s ... ${lastLine(logFile)}`);
     }, 10_000);
     child.on('error', (e) => {
+      process.off('exit', killChild);
       clearInterval(tick);
       fs.closeSync(out);
       reject(new ToolsError(`${label}: could not run npm (${e.message})`));
     });
     child.on('exit', (code, signal) => {
+      process.off('exit', killChild);
       clearInterval(tick);
       fs.closeSync(out);
       if (code === 0) return resolve(Date.now() - started);
-      const tail = tailLines(logFile, 15);
+      const errors = tailLines(logFile, 200)
+        .split('\n')
+        .filter((l) => /^npm (error|ERR!)/.test(l) && !/^npm (error|ERR!)\s+at /.test(l));
+      const tail = (errors.length ? errors : tailLines(logFile, 15).split('\n')).slice(-10).join('\n');
       const offline = /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network/i.test(tail);
       reject(
         new ToolsError(
@@ -224,8 +239,11 @@ async function installTool({ key, label, pkgJson, env, verify, log }) {
 
 function baseEnv(extra = {}) {
   const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false' };
-  // Inherited npm_* variables (when run via `npm start`) would leak the project's config into the tool install.
-  for (const k of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(k)) delete env[k];
+  // Variables `npm run` injects would tie the tool install to the project; user settings (registry, proxy) stay.
+  for (const k of Object.keys(env)) {
+    if (/^npm_(package|lifecycle)_|^npm_config_(local_prefix|user_agent|node_gyp|npm_version)$/i.test(k))
+      delete env[k];
+  }
   return { ...env, ...extra };
 }
 
@@ -353,6 +371,9 @@ async function main(argv) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // process.exit runs the 'exit' hooks that stop an unfinished npm install; a default signal death would not.
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

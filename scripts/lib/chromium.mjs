@@ -44,6 +44,13 @@ export async function launchChromium({
       headless,
       viewport,
       args: [...CHROMIUM_ARGS, ...args],
+      // Chromium writes crash-report and cache folders under HOME/XDG: keep them in the throwaway profile.
+      env: {
+        ...process.env,
+        HOME: profileDir,
+        XDG_CONFIG_HOME: path.join(profileDir, '.config'),
+        XDG_CACHE_HOME: path.join(profileDir, '.cache'),
+      },
     });
   } catch (e) {
     fs.rmSync(profileDir, { recursive: true, force: true });

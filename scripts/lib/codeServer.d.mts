@@ -32,6 +32,8 @@ export interface CodeServer {
   extensionsDir: string;
   userDataDir: string;
   workspace?: string;
+  /** Resolves when the server process exits (for noticing a crash). */
+  exited: Promise<unknown>;
   /** Kills the whole process group and removes the temporary run dir. */
   stop(): Promise<void>;
 }

@@ -18,6 +18,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   'workbench.tips.enabled': false,
   'security.workspace.trust.startupPrompt': 'never',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'git.openRepositoryInParentFolders': 'never',
 });
 
 /** A private HOME/XDG tree so code-server (and anything it spawns) never writes into the real home. */
@@ -136,6 +137,7 @@ export async function startCodeServer(opts = {}) {
     extensionsDir,
     userDataDir,
     workspace: opts.workspace ? path.resolve(opts.workspace) : undefined,
+    exited: proc.exited,
     stop: cleanup,
   };
 }

@@ -70,6 +70,8 @@ export interface CognitoLocal extends CognitoClient {
   logFile: string;
   pid: number;
   client: CognitoClient;
+  /** Resolves when the emulator process exits. */
+  exited: Promise<unknown>;
   stop(): Promise<void>;
 }
 

@@ -72,7 +72,18 @@ export async function startCognitoLocal(opts = {}) {
     throw e;
   }
   const client = createCognitoClient(endpoint);
-  return { endpoint, host, port, dataDir, logFile, pid: proc.child.pid ?? 0, client, ...client, stop };
+  return {
+    endpoint,
+    host,
+    port,
+    dataDir,
+    logFile,
+    pid: proc.child.pid ?? 0,
+    client,
+    ...client,
+    exited: proc.exited,
+    stop,
+  };
 }
 
 /** Issuer cognito-local writes into `iss` for a pool (checked by the smoke test). */

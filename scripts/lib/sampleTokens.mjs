@@ -59,7 +59,10 @@ export async function startAlbKeyServer(opts = {}) {
   const server = http.createServer((req, res) => {
     count++;
     if (req.method === 'GET' && req.url === `/${kid}`) {
-      res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(publicKeyPem) });
+      res.writeHead(200, {
+        'content-type': 'application/x-pem-file',
+        'content-length': Buffer.byteLength(publicKeyPem),
+      });
       res.end(publicKeyPem);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });

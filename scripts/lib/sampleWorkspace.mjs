@@ -2,21 +2,45 @@
 // ALB key endpoint, plus the list of outcomes the sample promises (the playground's --check runs them).
 import fs from 'node:fs';
 import path from 'node:path';
-import { signAlbBlob, signRs256, tamperToken, decodeSegment } from './sampleTokens.mjs';
+import { ensureTools } from '../tools.mjs';
+import { startCognitoLocal } from './cognitoLocal.mjs';
+import { signAlbBlob, signRs256, tamperToken, decodeSegment, startAlbKeyServer } from './sampleTokens.mjs';
 
 /** The playground's users: one per group, with readable passwords (local emulator only). */
 export const SAMPLE_USERS = Object.freeze([
-  { username: 'ada', password: 'Ada-Passw0rd', groups: ['admin'], attributes: { email: 'ada@example.com', 'custom:tenant': 'acme' } },
-  { username: 'sam', password: 'Sam-Passw0rd', groups: ['support'], attributes: { email: 'sam@example.com', 'custom:tenant': 'acme' } },
-  { username: 'rita', password: 'Rita-Passw0rd', groups: ['readers'], attributes: { email: 'rita@example.com', 'custom:tenant': 'globex' } },
+  {
+    username: 'ada',
+    password: 'Ada-Passw0rd',
+    groups: ['admin'],
+    attributes: { email: 'ada@example.com', 'custom:tenant': 'acme' },
+  },
+  {
+    username: 'sam',
+    password: 'Sam-Passw0rd',
+    groups: ['support'],
+    attributes: { email: 'sam@example.com', 'custom:tenant': 'acme' },
+  },
+  {
+    username: 'rita',
+    password: 'Rita-Passw0rd',
+    groups: ['readers'],
+    attributes: { email: 'rita@example.com', 'custom:tenant': 'globex' },
+  },
 ]);
 
 export const SAMPLE_GROUPS = Object.freeze(['admin', 'support', 'readers']);
 
 /** Fixed coordinates for method ARNs and the ALB (fake account; nothing here reaches AWS). */
-export const SAMPLE_API = Object.freeze({ region: 'us-east-1', accountId: '123456789012', apiId: 'a1b2c3d4e5', stage: 'prod' });
-export const SAMPLE_ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/playground-alb/50dc6c495c0c9188';
-export const WRONG_ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:210987654321:loadbalancer/app/someone-elses-alb/0123456789abcdef';
+export const SAMPLE_API = Object.freeze({
+  region: 'us-east-1',
+  accountId: '123456789012',
+  apiId: 'a1b2c3d4e5',
+  stage: 'prod',
+});
+export const SAMPLE_ALB_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/playground-alb/50dc6c495c0c9188';
+export const WRONG_ALB_ARN =
+  'arn:aws:elasticloadbalancing:us-east-1:210987654321:loadbalancer/app/someone-elses-alb/0123456789abcdef';
 
 /**
  * Seeds pool `name` in a running cognito-local, signs everyone in, and makes every sample token.
@@ -24,20 +48,34 @@ export const WRONG_ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:21098765432
  *   cognitoLocalDir: string, name?: string}} o  cognitoLocalDir: installed package dir (its bundled dev key signs the expired sample)
  */
 export async function prepareSampleData({ cognito, keyServer, cognitoLocalDir, name = 'playground' }) {
-  const pool = await cognito.seedPool({ name, groups: [...SAMPLE_GROUPS], users: SAMPLE_USERS.map((u) => ({ ...u })) });
+  const pool = await cognito.seedPool({
+    name,
+    groups: [...SAMPLE_GROUPS],
+    users: SAMPLE_USERS.map((u) => ({ ...u })),
+  });
   /** @type {Record<string, string>} */
   const tokens = {};
   for (const u of SAMPLE_USERS) {
-    const t = await cognito.initiateAuth({ clientId: pool.clientId, username: u.username, password: u.password });
+    const t = await cognito.initiateAuth({
+      clientId: pool.clientId,
+      username: u.username,
+      password: u.password,
+    });
     tokens[`${u.username}.id`] = t.idToken;
     tokens[`${u.username}.access`] = t.accessToken;
   }
   // Expired: ada's ID token re-signed an hour in the past with cognito-local's own (published, dev-only) key.
-  const devKey = JSON.parse(fs.readFileSync(path.join(cognitoLocalDir, 'lib', 'keys', 'cognitoLocal.private.json'), 'utf8'));
+  const devKey = JSON.parse(
+    fs.readFileSync(path.join(cognitoLocalDir, 'lib', 'keys', 'cognitoLocal.private.json'), 'utf8'),
+  );
   const [h, p] = tokens['ada.id'].split('.');
   const now = Math.floor(Date.now() / 1000);
   const claims = decodeSegment(p);
-  tokens['expired.id'] = signRs256(decodeSegment(h), { ...claims, auth_time: now - 7200, iat: now - 7200, exp: now - 3600 }, devKey.pem);
+  tokens['expired.id'] = signRs256(
+    decodeSegment(h),
+    { ...claims, auth_time: now - 7200, iat: now - 7200, exp: now - 3600 },
+    devKey.pem,
+  );
   // Tampered: rita's ID token claiming the admin group; the signature no longer matches.
   tokens['tampered.id'] = tamperToken(tokens['rita.id'], { 'cognito:groups': ['admin'] });
 
@@ -48,7 +86,12 @@ export async function prepareSampleData({ cognito, keyServer, cognitoLocalDir, n
       signer,
       client: pool.clientId,
       iss: pool.issuer,
-      claims: { sub: pool.users.find((x) => x.username === u.username)?.sub, email: u.attributes.email, username: u.username, 'custom:tenant': u.attributes['custom:tenant'] },
+      claims: {
+        sub: pool.users.find((x) => x.username === u.username)?.sub,
+        email: u.attributes.email,
+        username: u.username,
+        'custom:tenant': u.attributes['custom:tenant'],
+      },
     });
   const [ada, , rita] = SAMPLE_USERS;
   tokens['alb.ada'] = blob(ada, SAMPLE_ALB_ARN);
@@ -56,7 +99,14 @@ export async function prepareSampleData({ cognito, keyServer, cognitoLocalDir, n
   tokens['alb.wrong-signer'] = blob(ada, WRONG_ALB_ARN);
 
   return {
-    cognito: { endpoint: cognito.endpoint, poolId: pool.poolId, poolArn: pool.arn, clientId: pool.clientId, issuer: pool.issuer, jwksUrl: pool.jwksUrl },
+    cognito: {
+      endpoint: cognito.endpoint,
+      poolId: pool.poolId,
+      poolArn: pool.arn,
+      clientId: pool.clientId,
+      issuer: pool.issuer,
+      jwksUrl: pool.jwksUrl,
+    },
     alb: { keyUrl: keyServer.baseUrl, kid: keyServer.kid, arn: SAMPLE_ALB_ARN, wrongArn: WRONG_ALB_ARN },
     users: SAMPLE_USERS.map((u) => ({ ...u, sub: pool.users.find((x) => x.username === u.username)?.sub })),
     tokens,
@@ -74,11 +124,18 @@ export function sampleCases(data) {
     simulate: [
       // REST API, Cognito user pool authorizer
       S('GET /profile', 'ada.id', 'allow', 200, 'ID token on a method without scopes'),
-      S('GET /profile', 'ada.access', 'deny', 401, 'the classic trap: an access token on a method without scopes'),
+      S(
+        'GET /profile',
+        'ada.access',
+        'deny',
+        401,
+        'the classic trap: an access token on a method without scopes',
+      ),
       S('GET /profile', 'expired.id', 'deny', 401, 'expired token'),
       S('GET /profile', 'tampered.id', 'deny', 401, 'signature does not match (groups edited)'),
       S('GET /profile', null, 'deny', 401, 'no Authorization header'),
       S('GET /account', 'ada.access', 'allow', 200, 'access token with a scope the method lists'),
+      S('GET /health', null, 'allow', 200, 'a route without authorizer'),
       S('GET /admin/users', 'ada.id', 'allow', 200, 'admin group'),
       S('GET /admin/users', 'sam.id', 'deny', 403, 'backend RBAC: support is not admin'),
       S('GET /tenants/acme/invoices', 'sam.id', 'allow', 200, 'support group, tenant acme'),
@@ -106,13 +163,30 @@ export function sampleCases(data) {
     inspect: [
       { token: 'ada.id', args: [...verifyArgs, '--token-use', 'id'], expect: { valid: true } },
       { token: 'ada.access', args: [...verifyArgs, '--token-use', 'access'], expect: { valid: true } },
-      { token: 'ada.id', args: [...verifyArgs, '--token-use', 'access'], expect: { valid: false, failed: 'token_use' } },
-      { token: 'expired.id', args: [...verifyArgs, '--token-use', 'id'], expect: { valid: false, failed: 'exp' } },
-      { token: 'tampered.id', args: [...verifyArgs, '--token-use', 'id'], expect: { valid: false, failed: 'signature' } },
+      {
+        token: 'ada.id',
+        args: [...verifyArgs, '--token-use', 'access'],
+        expect: { valid: false, failed: 'token_use' },
+      },
+      {
+        token: 'expired.id',
+        args: [...verifyArgs, '--token-use', 'id'],
+        expect: { valid: false, failed: 'exp' },
+      },
+      {
+        token: 'tampered.id',
+        args: [...verifyArgs, '--token-use', 'id'],
+        expect: { valid: false, failed: 'signature' },
+      },
       { token: 'alb.ada', args: albArgs, expect: { valid: true } },
       { token: 'alb.wrong-signer', args: albArgs, expect: { valid: false, failed: 'signer' } },
     ],
-    routes: [{ config: 'template.yaml', includes: ['GET /profile', 'GET /account', 'GET /v2/orders', 'POST /v2/orders'] }],
+    routes: [
+      {
+        config: 'template.yaml',
+        includes: ['GET /profile', 'GET /account', 'GET /v2/orders', 'POST /v2/orders'],
+      },
+    ],
   };
 }
 
@@ -121,7 +195,8 @@ const q = (v) => JSON.stringify(v);
 function authdebugYaml(data) {
   const c = data.cognito;
   const a = SAMPLE_API;
-  const arn = (verb, p) => `arn:aws:execute-api:${a.region}:${a.accountId}:${a.apiId}/${a.stage}/${verb}/${p}`;
+  const arn = (verb, p) =>
+    `arn:aws:execute-api:${a.region}:${a.accountId}:${a.apiId}/${a.stage}/${verb}/${p}`;
   return `# Auth Debugger configuration for the playground (generated by \`npm start\`; regenerated on every run).
 # The issuer is cognito-local on loopback (http is allowed for loopback only). Its pool id has no region, so the
 # authorizers name the issuer and JWKS explicitly instead of \`userPools\`.
@@ -312,7 +387,11 @@ function requestsHttp(data, cases) {
   ];
   for (const s of cases.simulate) {
     const [method, p] = s.route.split(' ');
-    const host = p.startsWith('/v2/') ? '{{http}}' : s.token?.startsWith('alb.') || /^\/(app|acme)\//.test(p) ? '{{alb}}' : '{{rest}}';
+    const host = p.startsWith('/v2/')
+      ? '{{http}}'
+      : s.token?.startsWith('alb.') || /^\/(app|acme)\//.test(p)
+        ? '{{alb}}'
+        : '{{rest}}';
     out.push(`### ${s.route} with ${s.token ?? 'no token'} -> ${s.expect.status} (${s.why})`);
     out.push(`${method} ${host}${p}`);
     if (s.token?.startsWith('alb.')) out.push(`x-amzn-oidc-data: ${t[s.token]}`);
@@ -323,13 +402,22 @@ function requestsHttp(data, cases) {
   return out.join('\n');
 }
 
-function readme(data, cases) {
+function readme(data, cases, repoDir, dir) {
   const c = data.cognito;
+  // Terminal examples run from the repository (dist/cli.js); files are named relative to it when possible.
+  const rel = repoDir ? path.relative(repoDir, dir) || '.' : dir;
+  const ws = (f) => (rel.startsWith('..') || path.isAbsolute(rel) ? path.join(dir, f) : path.join(rel, f));
   const users = data.users
-    .map((u) => `| \`${u.username}\` | \`${u.password}\` | ${u.groups.join(', ')} | ${u.attributes['custom:tenant']} | ${u.attributes.email} |`)
+    .map(
+      (u) =>
+        `| \`${u.username}\` | \`${u.password}\` | ${u.groups.join(', ')} | ${u.attributes['custom:tenant']} | ${u.attributes.email} |`,
+    )
     .join('\n');
   const sim = cases.simulate
-    .map((s) => `| \`${s.route}\` | ${s.token ? `\`tokens/${s.token}.jwt\`` : '(none)'} | **${s.expect.status}** ${s.expect.decision} | ${s.why} |`)
+    .map(
+      (s) =>
+        `| \`${s.route}\` | ${s.token ? `\`tokens/${s.token}.jwt\`` : '(none)'} | **${s.expect.status}** ${s.expect.decision} | ${s.why} |`,
+    )
     .join('\n');
   return `# Auth Debugger playground
 
@@ -374,10 +462,10 @@ ${sim}
 ## From a terminal
 
 \`\`\`sh
-node dist/cli.js inspect "$(cat playground/tokens/ada.id.jwt)" --jwks ${c.jwksUrl} --issuer ${c.issuer} --client-id ${c.clientId} --token-use id
-node dist/cli.js simulate --config playground/authdebug.yaml --route "GET /profile" "$(cat playground/tokens/ada.access.jwt)"
-node dist/cli.js inspect "$(cat playground/tokens/alb.ada.jwt)" --alb-key-url ${data.alb.keyUrl} --alb-arn ${data.alb.arn}
-node dist/cli.js routes --config playground/template.yaml
+node dist/cli.js inspect "$(cat ${ws('tokens/ada.id.jwt')})" --jwks ${c.jwksUrl} --issuer ${c.issuer} --client-id ${c.clientId} --token-use id
+node dist/cli.js simulate --config ${ws('authdebug.yaml')} --route "GET /profile" "$(cat ${ws('tokens/ada.access.jwt')})"
+node dist/cli.js inspect "$(cat ${ws('tokens/alb.ada.jwt')})" --alb-key-url ${data.alb.keyUrl} --alb-arn ${data.alb.arn}
+node dist/cli.js routes --config ${ws('template.yaml')}
 \`\`\`
 
 ## Files
@@ -390,18 +478,50 @@ node dist/cli.js routes --config playground/template.yaml
 
 /**
  * Writes the sample workspace into `dir` (our files are overwritten; other files are left alone).
+ * @param {string} dir
+ * @param {Awaited<ReturnType<typeof prepareSampleData>>} data
+ * @param {{repoDir?: string}} [opts] repoDir: where `node dist/cli.js` runs, for the README's terminal examples
  * @returns {{dir: string, files: string[], cases: ReturnType<typeof sampleCases>}}
  */
-export function writeSampleWorkspace(dir, data) {
+export function writeSampleWorkspace(dir, data, opts = {}) {
   const cases = sampleCases(data);
   fs.mkdirSync(path.join(dir, 'tokens'), { recursive: true });
   const files = {
     'authdebug.yaml': authdebugYaml(data),
     'requests.http': requestsHttp(data, cases),
     'template.yaml': samTemplate(data),
-    'README.md': readme(data, cases),
+    'README.md': readme(data, cases, opts.repoDir, dir),
   };
-  for (const [name, token] of Object.entries(data.tokens)) files[path.join('tokens', `${name}.jwt`)] = `${token}\n`;
+  for (const [name, token] of Object.entries(data.tokens))
+    files[path.join('tokens', `${name}.jwt`)] = `${token}\n`;
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return { dir, files: Object.keys(files), cases };
+}
+
+/**
+ * One call for UI tests: starts cognito-local and the ALB key endpoint, seeds the pool, writes the workspace into
+ * `dir`; `stop()` stops both servers (the files stay). Why: tests get the playground's data without the editor.
+ * @param {{dir: string, log?: (m: string) => void, repoDir?: string}} o
+ */
+export async function startSampleEnvironment({ dir, log = () => {}, repoDir }) {
+  const tools = await ensureTools({ log, only: ['cognitoLocal'] });
+  const cognito = await startCognitoLocal({ log });
+  let keyServer;
+  try {
+    keyServer = await startAlbKeyServer();
+    const data = await prepareSampleData({ cognito, keyServer, cognitoLocalDir: tools.cognitoLocalDir });
+    fs.mkdirSync(dir, { recursive: true });
+    const written = writeSampleWorkspace(dir, data, { repoDir });
+    const ks = keyServer;
+    return {
+      ...written,
+      data,
+      cognito,
+      keyServer: ks,
+      stop: async () => void (await Promise.all([cognito.stop(), ks.stop()])),
+    };
+  } catch (e) {
+    await Promise.all([cognito.stop(), keyServer?.stop()]);
+    throw e;
+  }
 }

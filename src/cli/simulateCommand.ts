@@ -1,7 +1,167 @@
-// PLACEHOLDER written by the lead so the CLI builds; the simulator engineer replaces this file whole.
-import { UsageError } from './io.ts';
+// `authdbg simulate`: what API Gateway or the ALB would answer for a route and a token; exit 0 allow, 1 deny, 2 usage.
+import { loadConfig } from '../core/simulate/loadConfig.ts';
+import type { SimConfig } from '../core/simulate/model.ts';
+import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
+import { parseRequestLine } from '../core/simulate/routeMatch.ts';
+import { simulate } from '../core/simulate/simulate.ts';
+import { numberOption, optionValue, parseArgs } from './args.ts';
+import { EXIT, UsageError } from './io.ts';
 import type { CliIo } from './io.ts';
+import { printable } from './render.ts';
 
-export function runSimulate(_argv: string[], _io: CliIo): Promise<number> {
-  return Promise.reject(new UsageError('simulate is not available yet'));
+const SPEC = {
+  config: { value: true },
+  route: { value: true },
+  authorizer: { value: true },
+  now: { value: true },
+  json: { value: false },
+  set: { value: true, repeat: true },
+  'add-group': { value: true, repeat: true },
+  'add-scope': { value: true, repeat: true },
+  'cached-from': { value: true },
+  'timeout-ms': { value: true },
+  help: { value: false },
+} as const;
+
+export const SIMULATE_USAGE = `usage: authdbg simulate --config FILE --route "METHOD /path" [TOKEN|-] [options]
+  FILE is authdebug.yaml / authdebug.json, or a SAM, CloudFormation or OpenAPI file.
+  TOKEN is anything inspect accepts (a token, "Bearer <jwt>", a header block); "-" reads standard input;
+  without TOKEN the request carries no identity.
+  --authorizer NAME       use this authorizer instead of the route's
+  --now EPOCH             evaluate times at this instant (seconds)
+  --set CLAIM=VALUE       what-if: set a claim (repeatable; JSON values are parsed)
+  --add-group G           what-if: add a group to cognito:groups (repeatable)
+  --add-scope S           what-if: add a scope (repeatable)
+  --cached-from "M /path" Lambda cache replay: the request that filled the authorizer cache first
+  --timeout-ms N          key fetch timeout (1000..30000, default 5000)
+  --json                  machine-readable result
+exit status: 0 allowed, 1 denied, 2 usage or configuration error`;
+
+/** Read and validate --config, turning every problem into one usage error. */
+export async function readConfigOption(file: string | undefined, io: CliIo): Promise<SimConfig> {
+  if (file === undefined)
+    throw new UsageError('--config FILE is required (authdebug.yaml, or a SAM/CloudFormation/OpenAPI file)');
+  const text = await io.readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--config ${file}: ${error.code ?? error.message}`);
+  });
+  const loaded = loadConfig(file, text);
+  if (!loaded.ok) {
+    if (loaded.errors.length === 1)
+      throw new UsageError(loaded.errors[0] ?? `${file}: unusable configuration`);
+    for (const error of loaded.errors) io.stderr(`${printable(error)}\n`);
+    throw new UsageError(`${file}: ${loaded.errors.length} configuration errors`);
+  }
+  return loaded.config;
+}
+
+function whatIfFromArgs(args: ReturnType<typeof parseArgs>): WhatIfEdits | undefined {
+  const set: Record<string, string> = {};
+  for (const item of args.options.get('set') ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set takes CLAIM=VALUE (got ${JSON.stringify(item.slice(0, 60))})`);
+    Object.defineProperty(set, item.slice(0, eq), {
+      value: item.slice(eq + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const addGroups = args.options.get('add-group') ?? [];
+  const addScopes = args.options.get('add-scope') ?? [];
+  if (Object.keys(set).length === 0 && addGroups.length === 0 && addScopes.length === 0) return undefined;
+  return { set, addGroups, addScopes };
+}
+
+const MARKS: Record<TraceStatus, string> = { pass: '✓', fail: '✗', warn: '!', info: '·', skip: '-' };
+
+/** The result card, trace and backend context as the terminal shows them. */
+export function renderSimulation(result: SimulationResult): string {
+  const lines: string[] = [];
+  const verdict = result.decision === 'allow' ? 'ALLOW' : 'DENY';
+  lines.push(
+    `${verdict}  ${result.status}${result.decision === 'allow' ? ' (forwarded to the backend)' : ''}`,
+  );
+  if (result.route) {
+    const params = Object.entries(result.route.params);
+    lines.push(
+      `Route:      ${printable(result.route.route)} (${result.route.apiKind}${result.route.api ? `, ${printable(result.route.api)}` : ''})${
+        params.length ? `  ${params.map(([k, v]) => `${printable(k)}=${printable(v)}`).join(' ')}` : ''
+      }`,
+    );
+  } else lines.push('Route:      (no match)');
+  if (result.authorizer) {
+    lines.push(
+      `Authorizer: ${result.authorizer.name === null ? result.authorizer.type : `${printable(result.authorizer.name)} (${result.authorizer.type})`}`,
+    );
+  }
+  lines.push(`Decided by: ${result.decidedBy}`);
+  if (result.whatIf) {
+    lines.push(
+      `What-if:    claims edited (${printable(result.whatIf.edits.join('; '))}); signature check skipped`,
+    );
+  }
+  if (result.decision === 'deny' || result.body !== '' || Object.keys(result.headers).length > 0) {
+    lines.push('', 'Response');
+    lines.push(`  status: ${result.status}`);
+    for (const [name, value] of Object.entries(result.headers))
+      lines.push(`  ${printable(name)}: ${printable(value)}`);
+    if (result.body !== '') lines.push(`  body: ${printable(result.body)}`);
+  }
+  lines.push('', 'Trace');
+  const width = Math.min(18, Math.max(...result.trace.map((t) => t.step.length)));
+  for (const t of result.trace)
+    lines.push(`  ${MARKS[t.status]} ${printable(t.step).padEnd(width)}  ${printable(t.message)}`);
+  lines.push('', 'Backend receives');
+  if (result.backendContext === null) lines.push('  nothing: the request does not reach the backend');
+  else {
+    for (const line of JSON.stringify(result.backendContext, null, 2).split('\n'))
+      lines.push(`  ${printable(line)}`);
+  }
+  return lines.join('\n');
+}
+
+/** Run `authdbg simulate`. */
+export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, SPEC);
+  if (args.flags.has('help')) {
+    io.stdout(`${SIMULATE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (args.positionals.length > 1)
+    throw new UsageError('simulate takes one TOKEN (quote it, or use - for stdin)');
+  const routeText = optionValue(args, 'route');
+  if (routeText === undefined) throw new UsageError('--route "METHOD /path" is required');
+  const line = parseRequestLine(routeText);
+  if (!line.ok) throw new UsageError(`--route ${line.message}`);
+  const cachedFrom = optionValue(args, 'cached-from');
+  if (cachedFrom !== undefined) {
+    const cached = parseRequestLine(cachedFrom);
+    if (!cached.ok) throw new UsageError(`--cached-from ${cached.message}`);
+  }
+  const config = await readConfigOption(optionValue(args, 'config'), io);
+  const authorizer = optionValue(args, 'authorizer');
+  if (
+    authorizer !== undefined &&
+    authorizer !== 'none' &&
+    authorizer !== 'iam' &&
+    !Object.hasOwn(config.authorizers, authorizer)
+  ) {
+    const known = Object.keys(config.authorizers);
+    throw new UsageError(
+      `--authorizer ${authorizer} is not in ${config.file} (known: ${known.length ? known.join(', ') : 'none'})`,
+    );
+  }
+  const whatIf = whatIfFromArgs(args);
+  const positional = args.positionals[0];
+  const token = positional === undefined ? undefined : positional === '-' ? await io.readStdin() : positional;
+  const now = numberOption(args, 'now', -1e10, 1e12) ?? io.nowMs() / 1000;
+  const request: Parameters<typeof simulate>[0] = { config, route: routeText };
+  if (token !== undefined) request.token = token;
+  if (authorizer !== undefined) request.authorizer = authorizer;
+  if (whatIf) request.whatIf = whatIf;
+  if (cachedFrom !== undefined) request.cachedFrom = cachedFrom;
+  const result = await simulate(request, { now }, { keys: io.keys });
+  if (args.flags.has('json')) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else io.stdout(`${renderSimulation(result)}\n`);
+  return result.decision === 'allow' ? EXIT.ok : EXIT.rejected;
 }

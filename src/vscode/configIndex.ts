@@ -1,19 +1,12 @@
 // Finds simulator configurations in the workspace (authdebug.yaml/json and infrastructure files) and keeps
 // them current with FileSystemWatchers. Reading and interpreting each file is the core's job.
 import * as vscode from 'vscode';
+import { looksLikeInfrastructure } from '../core/iac/index.ts';
+import { isAuthdebugFile, loadConfig } from '../core/simulate/loadConfig.ts';
 import type { SimConfig } from '../core/simulate/model.ts';
 import type { AuthorizerOption, ConfigOption, RouteOption, SimulatorConfigState } from '../shared/protocol.ts';
 import type { Log } from './log.ts';
 import { readSettings } from './settings.ts';
-
-/** The core functions that turn a file's text into a configuration. */
-export interface ConfigReaders {
-  /** authdebug.yaml / authdebug.json. */
-  readConfigFile(fileName: string, text: string): { ok: true; config: SimConfig } | { ok: false; errors: string[] };
-  /** Whether a YAML/JSON file is SAM, CloudFormation or OpenAPI with something the simulator can use. */
-  looksLikeInfrastructure(fileName: string, text: string): boolean;
-  readInfrastructureFile(fileName: string, text: string): { ok: true; config: SimConfig } | { ok: false; errors: string[] };
-}
 
 export interface ConfigEntry {
   id: string;
@@ -22,6 +15,8 @@ export interface ConfigEntry {
   kind: 'authdebug' | 'infrastructure';
   config: SimConfig | undefined;
   error: string | undefined;
+  /** Traps and unresolved values the core noticed while reading. */
+  warnings: string[];
 }
 
 const EXCLUDE = '**/{node_modules,.git,cdk.out,.aws-sam,dist,out}/**';
@@ -29,7 +24,6 @@ const EXCLUDE = '**/{node_modules,.git,cdk.out,.aws-sam,dist,out}/**';
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Upper bound of files looked at per glob. */
 const MAX_FILES = 500;
-const AUTHDEBUG_NAME = /(^|[\\/])authdebug\.(ya?ml|json)$/i;
 
 /** Every usable configuration in the workspace, kept up to date. Starts scanning on first use only. */
 export class ConfigIndex implements vscode.Disposable {
@@ -40,28 +34,31 @@ export class ConfigIndex implements vscode.Disposable {
   private started = false;
   private scanning = false;
   private scanRun = 0;
+  private scanned: Promise<void> = Promise.resolve();
 
   /** Fires after the set of configurations, or one of them, changed. */
   readonly onDidChange = this.emitter.event;
 
-  constructor(
-    private readonly readers: ConfigReaders,
-    private readonly log: Log,
-  ) {}
+  constructor(private readonly log: Log) {}
 
   /** Start watching and scanning (idempotent); the sidebar calls this when it first opens. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.watch();
-    void this.scan();
+    this.scanned = this.scan();
+  }
+
+  /** Resolves when the latest scan has finished. */
+  whenScanned(): Promise<void> {
+    return this.scanned;
   }
 
   /** Watch again and rescan after the config globs changed. */
   restart(): void {
     if (!this.started) return;
     this.watch();
-    void this.scan();
+    this.scanned = this.scan();
   }
 
   /** One configuration by id. */
@@ -83,7 +80,7 @@ export class ConfigIndex implements vscode.Disposable {
         label: entry.label,
         kind: entry.kind,
         error: entry.error,
-        warnings: (entry.config?.warnings ?? []).map((w) => w.message),
+        warnings: entry.warnings,
       });
       const config = entry.config;
       if (!config) continue;
@@ -183,23 +180,18 @@ export class ConfigIndex implements vscode.Disposable {
       return undefined;
     }
     const label = vscode.workspace.asRelativePath(uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
-    const kind = AUTHDEBUG_NAME.test(uri.path) ? 'authdebug' : 'infrastructure';
+    const kind = isAuthdebugFile(uri.path) ? 'authdebug' : 'infrastructure';
+    const id = uri.toString();
     try {
-      if (kind === 'infrastructure' && !this.readers.looksLikeInfrastructure(label, text)) return undefined;
-      const result =
-        kind === 'authdebug' ? this.readers.readConfigFile(label, text) : this.readers.readInfrastructureFile(label, text);
-      if (result.ok && kind === 'infrastructure' && result.config.routes.length === 0) return undefined;
-      return {
-        id: uri.toString(),
-        uri,
-        label,
-        kind,
-        config: result.ok ? result.config : undefined,
-        error: result.ok ? undefined : result.errors.join('\n'),
-      };
+      // Any YAML/JSON file matches the globs; only those the core recognises as infrastructure are listed.
+      if (kind === 'infrastructure' && !looksLikeInfrastructure(text)) return undefined;
+      const result = loadConfig(label, text);
+      if (!result.ok) return { id, uri, label, kind, config: undefined, error: result.errors.join('\n'), warnings: [] };
+      const warnings = result.warnings.map((w) => w.message);
+      return { id, uri, label, kind, config: result.config, error: undefined, warnings };
     } catch (error) {
       this.log.error(`Reading ${label} failed`, error);
-      return { id: uri.toString(), uri, label, kind, config: undefined, error: `${label}: could not be read` };
+      return { id, uri, label, kind, config: undefined, error: `${label}: could not be read`, warnings: [] };
     }
   }
 

@@ -1,6 +1,6 @@
 // Entry point: wires editor events to the core and the core's results to the UI. Nothing heavy runs at activation.
 import * as vscode from 'vscode';
-import { configReaders, simulate } from './coreSimulator.ts';
+import { simulate } from '../core/simulate/simulate.ts';
 import { ConfigIndex } from './configIndex.ts';
 import { TokenHoverProvider, HOVER_SELECTOR } from './hover.ts';
 import { InspectorPanel } from './inspectorPanel.ts';
@@ -14,12 +14,16 @@ import { SIMULATOR_VIEW_ID, SimulatorViewProvider } from './simulatorView.ts';
 import { clipboardInput, promptInput, selectionInput, tokenAtLocation } from './tokenSource.ts';
 import type { TokenInput } from './tokenSource.ts';
 import { Verifier } from './verification.ts';
-import type { InspectorState } from '../shared/protocol.ts';
+import type { InspectorState, SimulateRequest, SimulationView, SimulatorConfigState } from '../shared/protocol.ts';
 
-/** What the extension exports: enough for the extension-host tests to see what the Inspector rendered. */
+/** What the extension exports: enough for the extension-host tests to see what the views render. */
 export interface AuthDebuggerApi {
   /** The state the Inspector panel last rendered (claims, checks, verdict), or undefined. */
   inspectorState(): InspectorState | undefined;
+  /** The simulator's pickers after a workspace scan (starts the scan when the sidebar never opened). */
+  simulatorConfig(): Promise<SimulatorConfigState>;
+  /** Run a simulation exactly as the sidebar's Simulate button does. */
+  simulate(request: SimulateRequest): Promise<SimulationView | { failed: string }>;
 }
 
 export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
@@ -27,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
   const keys = new KeyService(log);
   const secrets = new HmacSecrets(context.secrets);
   const verifier = new Verifier((network) => keys.providerFor(network), secrets);
-  const configs = new ConfigIndex(configReaders, log);
+  const configs = new ConfigIndex(log);
 
   const inspectorDeps: InspectorDeps = {
     extensionUri: context.extensionUri,
@@ -55,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     vscode.window.registerWebviewViewProvider(SIMULATOR_VIEW_ID, simulator),
     vscode.languages.registerHoverProvider(HOVER_SELECTOR, new TokenHoverProvider(verifier, log)),
     vscode.commands.registerCommand('authDebugger.decodeToken', async (arg?: unknown) => {
-      const input = (await tokenAtLocation(arg)) ?? selectionInput() ?? (await clipboardInput()) ?? (await promptInput());
+      const input = tokenAtLocation(arg) ?? selectionInput() ?? (await clipboardInput()) ?? (await promptInput());
       if (input) await openInspector(input);
     }),
     vscode.commands.registerCommand('authDebugger.decodeFromClipboard', async () => {
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
       await openInspector({ text, source: 'clipboard' });
     }),
     vscode.commands.registerCommand('authDebugger.openSimulator', async (arg?: unknown) => {
-      const input = await tokenAtLocation(arg);
+      const input = tokenAtLocation(arg);
       if (input) await simulator.receiveToken(input.text);
       else await vscode.commands.executeCommand(`${SIMULATOR_VIEW_ID}.focus`);
     }),
@@ -92,7 +96,15 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     { dispose: () => InspectorPanel.active?.dispose() },
   );
   log.info(`Activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode'})`);
-  return { inspectorState: () => InspectorPanel.active?.state };
+  return {
+    inspectorState: () => InspectorPanel.active?.state,
+    simulatorConfig: async () => {
+      configs.start();
+      await configs.whenScanned();
+      return configs.state();
+    },
+    simulate: (request) => simulator.runRequest(request),
+  };
 }
 
 export function deactivate(): void {

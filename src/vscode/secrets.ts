@@ -1,5 +1,5 @@
 // HMAC secrets for HS* tokens, kept only in SecretStorage (never settings, globalState or webview state).
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 const PREFIX = 'authDebugger.hmac:';
 const INDEX_KEY = 'authDebugger.hmacIssuers';

@@ -54,7 +54,7 @@ export function readSettings(): Settings {
     albKeyUrl: optionalString(config.get('albKeyUrl')),
     clockSkewSeconds: clamp(Number(config.get('clockSkewSeconds', 0)), 0, 600, 0),
     fetchTimeoutMs: Math.round(clamp(Number(config.get('fetchTimeoutSeconds', 5)), 1, 30, 5) * 1000),
-    allowHttpOnLoopback: config.get('allowHttpOnLoopback', true) !== false,
+    allowHttpOnLoopback: config.get<boolean>('allowHttpOnLoopback', true),
     configFiles: globs.length > 0 ? globs : DEFAULT_CONFIG_GLOBS,
   };
 }

@@ -118,12 +118,16 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
 
   private async simulate(request: SimulateRequest): Promise<void> {
     const run = ++this.run;
-    const entry = this.deps.configs.get(request.configId);
-    if (!entry?.config) {
-      this.post({ type: 'failed', message: entry ? (entry.error ?? 'This configuration could not be read.') : 'Pick a configuration first.' });
-      return;
-    }
     this.post({ type: 'busy' });
+    const outcome = await this.runRequest(request);
+    if (run !== this.run) return;
+    this.post('failed' in outcome ? { type: 'failed', message: outcome.failed } : { type: 'result', result: outcome });
+  }
+
+  /** Run one simulation as the sidebar asks for it (also the extension-host tests' entry). */
+  async runRequest(request: SimulateRequest): Promise<SimulationView | { failed: string }> {
+    const entry = this.deps.configs.get(request.configId);
+    if (!entry?.config) return { failed: entry ? (entry.error ?? 'This configuration could not be read.') : 'Pick a configuration first.' };
     const network = networkAllowed();
     const started = performance.now();
     const simulation: SimulationRequest = { config: entry.config, route: request.request.trim() };
@@ -136,15 +140,13 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
       result = await this.deps.simulate(simulation, { now: nowSeconds() }, { keys: this.deps.keys.providerFor(network) });
     } catch (error) {
       this.deps.log.error('Simulation failed', error);
-      if (run === this.run) this.post({ type: 'failed', message: 'The simulation failed; see the Auth Debugger output.' });
-      return;
+      return { failed: 'The simulation failed; see the Auth Debugger output.' };
     }
-    if (run !== this.run) return;
     const elapsedMs = Math.round(performance.now() - started);
     this.deps.log.info(
       `Simulated ${simulation.route} on ${entry.label}: ${result.decision} ${result.status} (decided by ${result.decidedBy}, ${elapsedMs} ms)`,
     );
-    this.post({ type: 'result', result: toView(result, network, elapsedMs) });
+    return toView(result, network, elapsedMs);
   }
 
   dispose(): void {

@@ -32,7 +32,7 @@ function isDocumentLocation(value: unknown): value is DocumentLocation {
 }
 
 /** The token at a document location (re-read from the document, never carried in the link). */
-export async function tokenAtLocation(arg: unknown): Promise<TokenInput | undefined> {
+export function tokenAtLocation(arg: unknown): TokenInput | undefined {
   if (!isDocumentLocation(arg)) return undefined;
   let uri: vscode.Uri;
   try {

@@ -11,6 +11,7 @@ import type { TestServer } from '../support/httpServer.ts';
 
 const MINUTE = 60_000;
 const KID = 'a1b2c3d4-e5f6-4789-abcd-0123456789ab';
+const MISSING_KID = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
 const rsaJwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }) };
 const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
   format: 'pem',
@@ -26,6 +27,11 @@ let server: TestServer;
 let JWKS: string;
 before(async () => {
   server = await startServer((req, res) => {
+    if (req.url === `/alb/${MISSING_KID}`) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     if (req.url?.startsWith('/alb/')) {
       if (mode === 'html') {
         res.writeHead(200, { 'content-type': 'text/html' });
@@ -233,6 +239,15 @@ void describe('key store: ALB keys', () => {
     assert.equal(server.requests.length, 1);
     assert.equal(store.peekAlbKey(base(), KID)?.keys.length, 1);
     assert.equal(store.peekAlbKey(base(), 'nope'), undefined);
+  });
+
+  void it('explains a 404 for an unknown kid', async () => {
+    const result = await newStore().albKey(base(), MISSING_KID);
+    assert.equal(result.ok ? 'ok' : result.error.code, 'http-status');
+    assert.match(
+      result.ok ? '' : result.error.message,
+      /HTTP 404.*no public key for kid ffffffff-.*wrong region/,
+    );
   });
 
   void it('reports an HTML page instead of a PEM as a captive portal', async () => {

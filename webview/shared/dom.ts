@@ -15,7 +15,7 @@ export interface ElementOptions {
 /** Create an element with text and attributes; strings among the children become text nodes. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  options: ElementOptions = {},
+  options?: ElementOptions,
   ...children: Child[]
 ): HTMLElementTagNameMap[K];
 export function el(tag: string, options?: ElementOptions, ...children: Child[]): HTMLElement;

@@ -5,9 +5,6 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type {
   HostToSimulator,
   RouteOption,
@@ -38,22 +35,22 @@ const tokenInput = el('vscode-textarea', {
     placeholder: 'Paste a JWT, "Bearer <jwt>", or an x-amzn-oidc-data header',
     'data-testid': 'token',
   },
-}) as VscodeTextarea;
-const configSelect = el('vscode-single-select', { attrs: { label: 'Configuration file', 'data-testid': 'config' } }) as VscodeSingleSelect;
-const routeSelect = el('vscode-single-select', { attrs: { label: 'Route', 'data-testid': 'route' } }) as VscodeSingleSelect;
-const authorizerSelect = el('vscode-single-select', { attrs: { label: 'Authorizer', 'data-testid': 'authorizer' } }) as VscodeSingleSelect;
+});
+const configSelect = el('vscode-single-select', { attrs: { label: 'Configuration file', 'data-testid': 'config' } });
+const routeSelect = el('vscode-single-select', { attrs: { label: 'Route', 'data-testid': 'route' } });
+const authorizerSelect = el('vscode-single-select', { attrs: { label: 'Authorizer', 'data-testid': 'authorizer' } });
 const requestInput = el('vscode-textfield', {
   attrs: { label: 'Request: METHOD /path', placeholder: 'GET /orders/42', 'data-testid': 'request' },
-}) as VscodeTextfield;
+});
 const groupsInput = el('vscode-textfield', {
   attrs: { label: 'Add groups', placeholder: 'admin, support' },
-}) as VscodeTextfield;
+});
 const scopesInput = el('vscode-textfield', {
   attrs: { label: 'Add scopes', placeholder: 'orders/write' },
-}) as VscodeTextfield;
+});
 const claimsInput = el('vscode-textarea', {
   attrs: { label: 'Set claims', rows: '3', monospace: '', placeholder: 'custom:tenant=acme\ntoken_use=id' },
-}) as VscodeTextarea;
+});
 
 const trustBox = el('div');
 const setupBox = el('div');

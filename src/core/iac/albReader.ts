@@ -51,6 +51,7 @@ export function readAlb(ctx: ReadContext): void {
   const readListener = (id: string, listener: Listener): void => {
     ctx.out.addApi(listener.api, 'alb', undefined, listener.albArn);
     for (const { rule } of rules.filter((entry) => entry.listener === id)) {
+      if (redirectsOnly(ctx, own(rule.props, 'Actions'))) continue;
       const auth = actionAuth(ctx, rule, own(rule.props, 'Actions'), listener);
       const { paths, methods } = ruleConditions(ctx, rule);
       for (const path of paths) {
@@ -67,7 +68,9 @@ export function readAlb(ctx: ReadContext): void {
         }
       }
     }
-    const auth = actionAuth(ctx, listener.resource, own(listener.resource.props, 'DefaultActions'), listener);
+    const defaults = own(listener.resource.props, 'DefaultActions');
+    if (redirectsOnly(ctx, defaults)) return;
+    const auth = actionAuth(ctx, listener.resource, defaults, listener);
     ctx.out.addRoute({
       api: listener.api,
       apiKind: 'alb',
@@ -172,6 +175,18 @@ function actionAuth(
     if (type === 'forward' || type === 'fixed-response' || type === 'redirect') break;
   }
   return { kind: 'none' };
+}
+
+// A listener or rule whose first action redirects (typically HTTP -> HTTPS) never reaches a target: no route.
+function redirectsOnly(ctx: ReadContext, value: unknown): boolean {
+  const actions = Array.isArray(value) ? value : [];
+  const first = actions
+    .map((action: unknown, index) => ({
+      action,
+      order: Number(ctx.resolver.text(own(action, 'Order')) ?? index + 1),
+    }))
+    .sort((a, b) => a.order - b.order)[0];
+  return ctx.resolver.text(own(first?.action, 'Type'))?.toLowerCase() === 'redirect';
 }
 
 function actionAuthorizer(

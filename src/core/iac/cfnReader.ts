@@ -298,8 +298,12 @@ class ResourcePaths {
     if (ref && r.resourceType(ref) === 'AWS::ApiGateway::Resource') {
       const cached = this.cache.get(ref);
       if (cached !== undefined) return cached;
-      if (seen.has(ref)) {
-        this.ctx.out.warn('resource-cycle', `${owner}: resource ${ref} is its own ancestor`, line);
+      if (seen.has(ref) || seen.size > 64) {
+        this.ctx.out.warn(
+          'resource-cycle',
+          `${owner}: resource ${ref} has a cyclic or absurdly deep parent chain`,
+          line,
+        );
         return '/?';
       }
       seen.add(ref);

@@ -18,11 +18,14 @@ export interface InfrastructureReadResult {
   warnings: Warning[];
 }
 
-const SIGNATURE = /(?:^|[{,\s])["']?(?:Resources|AWSTemplateFormatVersion|openapi|swagger)["']?\s*:/m;
+// YAML: a top-level key at column 0; JSON: the quoted key anywhere (JSON is usually indented).
+const YAML_SIGNATURE = /^["']?(?:Resources|AWSTemplateFormatVersion|openapi|swagger)["']?[ \t]*:/m;
+const JSON_SIGNATURE = /"(?:Resources|AWSTemplateFormatVersion|openapi|swagger)"\s*:/;
 
 /** Cheap text check before parsing, so a workspace scan can skip most YAML/JSON files. */
 export function looksLikeInfrastructure(text: string): boolean {
-  return SIGNATURE.test(text.slice(0, 65536));
+  const head = text.slice(0, 65536);
+  return YAML_SIGNATURE.test(head) || JSON_SIGNATURE.test(head);
 }
 
 /** Read a template or OpenAPI document; never throws (unreadable input gives a warning and no config). */

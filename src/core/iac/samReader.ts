@@ -118,7 +118,9 @@ function registerApi(
 function readDefinition(ctx: ReadContext, api: SamApi, props: Obj): void {
   const body = own(props, 'DefinitionBody');
   if (isOpenApiDocument(body)) {
-    const defaultAuth = api.defaultAuthorizer ? routeAuth(ctx, api, undefined, '', undefined) : undefined;
+    const defaultAuth = api.defaultAuthorizer
+      ? routeAuth(ctx, api, undefined, `${api.name} DefaultAuthorizer`, undefined)
+      : undefined;
     const target = { api: api.name, apiKind: api.kind, samAuthorizers: new Set(api.authorizerScopes.keys()) };
     readOpenApiDocument(body, defaultAuth ? { ...target, defaultAuth } : target, ctx);
   } else if (body !== undefined || own(props, 'DefinitionUri') !== undefined) {
@@ -263,9 +265,12 @@ function addEventRoute(
   const verb = r.text(own(props, 'Method'))?.toUpperCase();
   let method: string;
   let routePath: string;
-  if (api.kind === 'http' && (path === undefined || path === '$default') && verb === undefined) {
+  if (api.kind === 'http' && (path === undefined || path === '$default')) {
     method = '$default';
     routePath = '$default';
+  } else if (api.kind === 'http' && path !== undefined) {
+    method = verb ?? 'ANY';
+    routePath = path;
   } else if (path === undefined || verb === undefined) {
     ctx.out.warn(
       'event-incomplete',

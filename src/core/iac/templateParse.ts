@@ -75,7 +75,7 @@ export function parseTemplate(text: string): ParsedTemplate {
     }
     const lineAt = (offset: number | undefined): number =>
       offset === undefined ? 0 : lineCounter.linePos(offset).line;
-    root = convert(doc, doc.contents, 0, positions, lineAt);
+    root = new Walker(doc, positions, lineAt).convert(doc.contents, 0);
   } catch (err) {
     errors.push({ message: err instanceof Error ? firstLine(err.message) : String(err), line: 1 });
     root = undefined;
@@ -109,70 +109,95 @@ function setKey(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function convert(
-  doc: Document.Parsed,
-  node: unknown,
-  depth: number,
-  positions: WeakMap<object, Positions>,
-  lineAt: (offset: number | undefined) => number,
-): unknown {
-  if (depth > MAX_DEPTH || node === null || node === undefined) return null;
-  if (isAlias(node)) {
-    const target: unknown = node.resolve(doc);
-    return target === undefined ? null : convert(doc, target, depth + 1, positions, lineAt);
-  }
-  let value: unknown;
-  const start = (node as { range?: [number, number, number] }).range?.[0];
-  if (isScalar(node)) {
-    value = node.value;
-    // `2.0` written in a template is a version string to CloudFormation, not the number 2.
-    if (
-      typeof value === 'number' &&
-      node.source &&
-      /^[-+]?\d+\.\d+$/.test(node.source) &&
-      String(value) !== node.source
-    ) {
-      value = node.source;
+const MAX_NODES = 2_000_000;
+
+// Turns yaml nodes into plain values. Aliases reuse the anchored value (shared, converted once), so alias
+// "bombs" stay linear; a node budget stops pathological inputs.
+class Walker {
+  private readonly anchored = new Map<object, unknown>();
+  private readonly inProgress = new Set<object>();
+  private nodes = 0;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly positions: WeakMap<object, Positions>,
+    private readonly lineAt: (offset: number | undefined) => number,
+  ) {}
+
+  convert(node: unknown, depth: number): unknown {
+    if (depth > MAX_DEPTH || node === null || node === undefined) return null;
+    if (++this.nodes > MAX_NODES) throw new Error('document too large or too deeply aliased');
+    if (isAlias(node)) {
+      const target: unknown = node.resolve(this.doc);
+      if (typeof target !== 'object' || target === null || this.inProgress.has(target)) return null;
+      if (this.anchored.has(target)) return this.anchored.get(target);
+      return this.convert(target, depth + 1);
     }
-  } else if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    const keys = new Map<string | number, number>();
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key;
-      const keyValue = isScalar(keyNode)
-        ? keyNode.value
-        : convert(doc, keyNode, depth + 1, positions, lineAt);
-      const key = keyText(keyValue);
-      const child = convert(doc, pair.value, depth + 1, positions, lineAt);
-      if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
-        const merged = child as Record<string, unknown>;
-        for (const k of Object.keys(merged)) if (!(k in out)) setKey(out, k, merged[k]);
-        continue;
+    const anchor = typeof node === 'object' && (node as { anchor?: string }).anchor ? node : undefined;
+    if (anchor) this.inProgress.add(anchor);
+    try {
+      const value = this.convertNode(node, depth);
+      if (anchor) this.anchored.set(anchor, value);
+      return value;
+    } finally {
+      if (anchor) this.inProgress.delete(anchor);
+    }
+  }
+
+  private convertNode(node: unknown, depth: number): unknown {
+    let value: unknown;
+    const start = rangeStart(node);
+    if (isScalar(node)) {
+      value = node.value;
+      // `2.0` written in a template is a version string to CloudFormation, not the number 2.
+      if (
+        typeof value === 'number' &&
+        node.source &&
+        /^[-+]?\d+\.\d+$/.test(node.source) &&
+        String(value) !== node.source
+      ) {
+        value = node.source;
       }
-      setKey(out, key, child);
-      const keyStart = (keyNode as { range?: [number, number, number] } | null)?.range?.[0];
-      keys.set(key, lineAt(keyStart ?? start));
+    } else if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const keys = new Map<string | number, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key;
+        const key = keyText(isScalar(keyNode) ? keyNode.value : this.convert(keyNode, depth + 1));
+        const child = this.convert(pair.value, depth + 1);
+        if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
+          const merged = child as Record<string, unknown>;
+          for (const k of Object.keys(merged)) if (!(k in out)) setKey(out, k, merged[k]);
+          continue;
+        }
+        setKey(out, key, child);
+        keys.set(key, this.lineAt(rangeStart(keyNode) ?? start));
+      }
+      this.positions.set(out, { start: this.lineAt(start), keys });
+      value = out;
+    } else if (isSeq(node)) {
+      const out: unknown[] = [];
+      const keys = new Map<string | number, number>();
+      node.items.forEach((item, index) => {
+        out.push(this.convert(item, depth + 1));
+        keys.set(index, this.lineAt(rangeStart(item) ?? start));
+      });
+      this.positions.set(out, { start: this.lineAt(start), keys });
+      value = out;
+    } else {
+      return null;
     }
-    positions.set(out, { start: lineAt(start), keys });
-    value = out;
-  } else if (isSeq(node)) {
-    const out: unknown[] = [];
-    const keys = new Map<string | number, number>();
-    node.items.forEach((item, index) => {
-      out.push(convert(doc, item, depth + 1, positions, lineAt));
-      const itemStart = (item as { range?: [number, number, number] } | null)?.range?.[0];
-      keys.set(index, lineAt(itemStart ?? start));
-    });
-    positions.set(out, { start: lineAt(start), keys });
-    value = out;
-  } else {
-    return null;
+    const tag = (node as { tag?: string }).tag;
+    return tag && tag.startsWith('!') && !tag.startsWith('!!')
+      ? expandTag(tag.slice(1), value, this.positions, this.lineAt(start))
+      : value;
   }
-  const tag = (node as { tag?: string }).tag;
-  return tag && tag.startsWith('!') && !tag.startsWith('!!')
-    ? expandTag(tag.slice(1), value, positions, lineAt(start))
-    : value;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  return (node as { range?: [number, number, number] }).range?.[0];
 }
 
 function expandTag(

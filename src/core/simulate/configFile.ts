@@ -294,13 +294,7 @@ function needJwks(
   }
 }
 
-function readCognito(
-  reader: Reader,
-  path: string,
-  line: number,
-  config: AuthorizerConfig,
-  at: At,
-): void {
+function readCognito(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
   const pools = at('userPools');
   const issuers = at('issuers');
   if (!pools && !issuers)
@@ -354,7 +348,9 @@ function readJwt(reader: Reader, path: string, line: number, config: AuthorizerC
   }
   const audience = at('audience');
   if (!audience)
-    reader.errorAt(line, `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`,
+    reader.errorAt(
+      line,
+      `${path}.audience is required for a jwt authorizer (list of accepted aud/client_id values)`,
     );
   else {
     const list = reader.strList(audience.value, `${path}.audience`, audience.line, true);
@@ -377,7 +373,9 @@ function readLambda(reader: Reader, path: string, line: number, config: Authoriz
     else config.context = reader.toJs(context.value) as Record<string, unknown>;
   }
   if (!verify && !policy) {
-    reader.errorAt(line, `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`,
+    reader.errorAt(
+      line,
+      `${path} needs policy (what the function returns) or verify (an authorizer the token must pass)`,
     );
   }
   const ttl = at('resultTtlSeconds');

@@ -42,8 +42,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
-    return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.every((v): v is string => typeof v === 'string'))
+    return value;
   return undefined;
 }
 
@@ -141,7 +141,7 @@ export function evaluateAuthorizerOutput(
   }
   const rawStatements = document.Statement;
   if (rawStatements === undefined) return fail('policyDocument has no Statement');
-  const statements = Array.isArray(rawStatements) ? rawStatements : [rawStatements];
+  const statements: unknown[] = Array.isArray(rawStatements) ? (rawStatements as unknown[]) : [rawStatements];
   let allowed = false;
   let denied = false;
   for (let i = 0; i < statements.length; i++) {

@@ -5,7 +5,8 @@ import { parseConfigFile } from './configFile.ts';
 import type { SimConfig } from './model.ts';
 
 /** A usable configuration with what was noticed while reading it, or the reasons it is unusable. */
-export type LoadedConfig = { ok: true; config: SimConfig; warnings: Warning[] } | { ok: false; errors: string[] };
+export type LoadedConfig =
+  { ok: true; config: SimConfig; warnings: Warning[] } | { ok: false; errors: string[] };
 
 /** authdebug.yaml / authdebug.yml / authdebug.json, in any folder. */
 export function isAuthdebugFile(fileName: string): boolean {

@@ -230,6 +230,13 @@ function matchRestApi(routes: readonly RouteConfig[], method: string, path: stri
   return { ok: true, route, params: best.params, apiKind: 'rest', trace };
 }
 
+const ALB_GROUP = '\u0000alb';
+
+function groupLabel(key: string): string {
+  if (key === ALB_GROUP) return 'the ALB listener';
+  return key === '' ? 'the API' : `API ${key}`;
+}
+
 /** Match a request against the configured routes, per API, the way each front door does. */
 export function matchRoute(
   config: Pick<SimConfig, 'api' | 'authorizers' | 'routes'>,
@@ -244,7 +251,9 @@ export function matchRoute(
   }
   const groups = new Map<string, RouteConfig[]>();
   for (const route of config.routes) {
-    const key = route.api ?? '';
+    // An ALB listener is a front door of its own, even beside API Gateway routes of the same file.
+    const alb = route.apiKind === 'alb' || route.authorizerType === 'alb';
+    const key = route.api ?? (alb ? ALB_GROUP : '');
     const list = groups.get(key) ?? [];
     list.push(route);
     groups.set(key, list);
@@ -275,7 +284,11 @@ export function matchRoute(
   const trace = [...notes];
   if (groups.size > 1) {
     trace.push(
-      step('route', 'info', `${groups.size} APIs configured; using ${chosen.api || 'the default API'}`),
+      step(
+        'route',
+        'info',
+        `${groups.size} front doors configured; the request goes to ${groupLabel(chosen.api)}`,
+      ),
     );
   }
   trace.push(...chosen.result.trace);
@@ -286,7 +299,7 @@ export function matchRoute(
         'warn',
         `the request also matches in: ${hits
           .slice(1)
-          .map((h) => h.api || 'default')
+          .map((h) => groupLabel(h.api))
           .join(', ')}`,
       ),
     );

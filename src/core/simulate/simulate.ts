@@ -73,7 +73,7 @@ class Run {
       decision === 'allow' ? 'pass' : 'fail',
       decision === 'allow'
         ? `ALLOW: the request reaches the backend (decided by ${decidedBy})`
-        : `DENY: ${reply.status} ${reply.body === '' ? '' : reply.body.length > 200 ? `${reply.body.slice(0, 200)}...` : reply.body} (decided by ${decidedBy})`.trim(),
+        : `DENY: ${reply.status}${reply.body === '' ? '' : ` ${reply.body.length > 200 ? `${reply.body.slice(0, 200)}...` : reply.body}`} (decided by ${decidedBy})`,
     );
     const result: SimulationResult = {
       decision,
@@ -108,10 +108,15 @@ class Run {
       'what-if',
       'warn',
       `claims edited (${edited.edits.join('; ')}): the decision runs on the edited claims and the signature check is skipped${
-        edited.resigned ? '' : ` (alg ${String(decodeReport(token, this.now).header?.alg)} is kept as is)`
+        edited.resigned
+          ? ''
+          : ` (alg ${JSON.stringify(decodeReport(token, this.now).header?.alg ?? null)} is kept as is)`
       }`,
     );
-    return { token: edited.token, ctx: { ...this.baseCtx, signatureSkipped: true, deps: { keys: edited.keys } } };
+    return {
+      token: edited.token,
+      ctx: { ...this.baseCtx, signatureSkipped: true, deps: { keys: edited.keys } },
+    };
   }
 }
 
@@ -169,7 +174,7 @@ async function simulateCognito(
     run.add(
       'validation-regex',
       'info',
-      "AWS's API reference: for COGNITO_USER_POOLS authorizers the expression is matched against the token's aud claim (the project reference says \"the token\"; aud is what AWS documents and users report)",
+      'AWS\'s API reference: for COGNITO_USER_POOLS authorizers the expression is matched against the token\'s aud claim (the project reference says "the token"; aud is what AWS documents and users report)',
     );
     if (!ok) return run.deny(unauthorized(kind), 'validation-regex');
   }
@@ -199,7 +204,11 @@ async function simulateCognito(
         'An ID token sent to a method with OAuth scopes: scopes are checked only in access tokens, so send the access token.',
       );
     }
-    run.add('authorizer', 'fail', `the Cognito authorizer refuses the token (${verdict.failed.id}): 401 Unauthorized`);
+    run.add(
+      'authorizer',
+      'fail',
+      `the Cognito authorizer refuses the token (${verdict.failed.id}): 401 Unauthorized`,
+    );
     return run.deny(unauthorized(kind), 'token');
   }
   const claims = verdict.claims;
@@ -212,7 +221,11 @@ async function simulateCognito(
         'fail',
         `none of the method's scopes (${scopes.join(', ')}) is in the token's scope claim (${granted.length ? granted.join(' ') : 'none'}): 401 per AWS docs`,
       );
-      run.add('scope', 'info', 'one public simulator returns 403 for a scope mismatch; AWS documents 401 for Cognito authorizers');
+      run.add(
+        'scope',
+        'info',
+        'one public simulator returns 403 for a scope mismatch; AWS documents 401 for Cognito authorizers',
+      );
       return run.deny(unauthorized(kind), 'scope');
     }
     run.add('scope', 'pass', `scope ${hit} granted`);
@@ -232,7 +245,11 @@ async function simulateJwt(
   const id = findIdentity(run.request.token, header);
   run.trace.push(...id.notes);
   if (!id.value) {
-    run.add('identity-source', 'info', 'API Gateway answers 401 without running the JWT checks (no www-authenticate error is simulated)');
+    run.add(
+      'identity-source',
+      'info',
+      'API Gateway answers 401 without running the JWT checks (no www-authenticate error is simulated)',
+    );
     return run.deny(unauthorized(kind), 'identity-source');
   }
   const { token, ctx } = run.prepare(id.value.token);
@@ -291,7 +308,11 @@ async function simulateLambda(
   const id = findIdentity(run.request.token, header);
   run.trace.push(...id.notes);
   if (!id.value) {
-    run.add('identity-source', 'info', 'API Gateway answers 401 without invoking the function when the identity source is missing');
+    run.add(
+      'identity-source',
+      'info',
+      'API Gateway answers 401 without invoking the function when the identity source is missing',
+    );
     return run.deny(unauthorized(kind), 'identity-source');
   }
   const { token, ctx } = run.prepare(id.value.token);
@@ -310,11 +331,20 @@ async function simulateLambda(
     const line = parseRequestLine(cachedFrom);
     const match = line.ok ? matchRoute(config, line.method, line.path) : undefined;
     if (!line.ok) run.add('cache', 'warn', `cached-from request ignored: ${line.message}`);
-    else if (!match?.ok) run.add('cache', 'warn', `cached-from request ${cachedFrom} matches no route: nothing was cached`);
+    else if (!match?.ok)
+      run.add('cache', 'warn', `cached-from request ${cachedFrom} matches no route: nothing was cached`);
     else if (match.route.authorizer !== auth.name) {
-      run.add('cache', 'info', `${cachedFrom} uses ${match.route.authorizer ?? 'no authorizer'}, not ${auth.name}: no shared cache entry`);
+      run.add(
+        'cache',
+        'info',
+        `${cachedFrom} uses ${match.route.authorizer ?? 'no authorizer'}, not ${auth.name}: no shared cache entry`,
+      );
     } else if (ttl === 0) {
-      run.add('cache', 'info', 'resultTtlSeconds is 0: caching is off, so the function runs again for this request');
+      run.add(
+        'cache',
+        'info',
+        'resultTtlSeconds is 0: caching is off, so the function runs again for this request',
+      );
     } else {
       invokedArn = methodArn(config.api, line.method, line.path);
       invokedRoute = match.route;
@@ -332,22 +362,43 @@ async function simulateLambda(
   let claims: Record<string, unknown> = {};
   let verified = false;
   if (auth.verify !== undefined) {
-    const target = Object.hasOwn(config.authorizers, auth.verify) ? config.authorizers[auth.verify] : undefined;
+    const target = Object.hasOwn(config.authorizers, auth.verify)
+      ? config.authorizers[auth.verify]
+      : undefined;
     if (!target || (target.type !== 'cognito' && target.type !== 'jwt')) {
-      run.add('lambda', 'fail', `verify names ${auth.verify}, which is not a cognito or jwt authorizer: the function errors`);
+      run.add(
+        'lambda',
+        'fail',
+        `verify names ${auth.verify}, which is not a cognito or jwt authorizer: the function errors`,
+      );
       return run.deny(authorizerError(kind), 'config');
     }
-    run.add('lambda', 'info', `the function verifies the token the way authorizer ${target.name} (${target.type}) does`);
-    const verdict = target.type === 'cognito' ? await verifyCognito(target, token, undefined, ctx) : await verifyJwt(target, token, ctx);
+    run.add(
+      'lambda',
+      'info',
+      `the function verifies the token the way authorizer ${target.name} (${target.type}) does`,
+    );
+    const verdict =
+      target.type === 'cognito'
+        ? await verifyCognito(target, token, undefined, ctx)
+        : await verifyJwt(target, token, ctx);
     run.trace.push(...verdict.trace);
     if (verdict.failed) {
-      run.add('lambda', 'fail', `token refused (${verdict.failed.id}): the function returns "Unauthorized", so API Gateway answers 401`);
+      run.add(
+        'lambda',
+        'fail',
+        `token refused (${verdict.failed.id}): the function returns "Unauthorized", so API Gateway answers 401`,
+      );
       return run.deny(unauthorized(kind), 'token');
     }
     claims = verdict.claims;
     verified = true;
   } else if (run.whatIf) {
-    run.add('what-if', 'info', 'this Lambda authorizer returns a static policy: edited claims do not change it');
+    run.add(
+      'what-if',
+      'info',
+      'this Lambda authorizer returns a static policy: edited claims do not change it',
+    );
   }
 
   let output: unknown;
@@ -356,7 +407,11 @@ async function simulateLambda(
     const resolved = resolvePolicyPlaceholders(auth.policy, invokedArn);
     if (isRecord(resolved) && !('policyDocument' in resolved) && !('isAuthorized' in resolved)) {
       const sub = claims.sub;
-      output = { principalId: typeof sub === 'string' ? sub : 'user', policyDocument: resolved, context: auth.context };
+      output = {
+        principalId: typeof sub === 'string' ? sub : 'user',
+        policyDocument: resolved,
+        context: auth.context,
+      };
     } else if (isRecord(resolved) && auth.context !== undefined && !('context' in resolved)) {
       output = { ...resolved, context: auth.context };
     } else {
@@ -365,7 +420,11 @@ async function simulateLambda(
   } else {
     functionRbac = true;
     const rbac = evaluateRbac(invokedRoute.rbac, claims);
-    run.add('lambda', 'info', 'the function applies the RBAC rules and returns a policy for the invoked method ARN (event.methodArn)');
+    run.add(
+      'lambda',
+      'info',
+      'the function applies the RBAC rules and returns a policy for the invoked method ARN (event.methodArn)',
+    );
     run.trace.push(...rbac.trace);
     if (!rbac.ok) run.add('lambda', 'fail', `the function denies: missing ${rbac.missing ?? 'requirement'}`);
     const sub = claims.sub;
@@ -373,7 +432,9 @@ async function simulateLambda(
       principalId: typeof sub === 'string' ? sub : 'user',
       policyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: rbac.ok ? 'Allow' : 'Deny', Resource: invokedArn }],
+        Statement: [
+          { Action: 'execute-api:Invoke', Effect: rbac.ok ? 'Allow' : 'Deny', Resource: invokedArn },
+        ],
       },
       context: auth.context,
     };
@@ -406,10 +467,20 @@ async function simulateLambda(
       break;
   }
   run.add('policy', 'pass', evaluation.reason);
-  const context = lambdaContext(kind === 'http' ? 'http' : 'rest', evaluation.principalId, evaluation.context);
+  const context = lambdaContext(
+    kind === 'http' ? 'http' : 'rest',
+    evaluation.principalId,
+    evaluation.context,
+  );
   if (functionRbac) return run.result('allow', forwarded(), 'rbac', context);
   if (verified) return rbacAfterAllow(run, route, claims, context, 'the verified claims');
-  return rbacAfterAllow(run, route, evaluation.context, context, 'the Lambda context (no verified claims: the authorizer has no verify)');
+  return rbacAfterAllow(
+    run,
+    route,
+    evaluation.context,
+    context,
+    'the Lambda context (no verified claims: the authorizer has no verify)',
+  );
 }
 
 function albLocation(auth: AuthorizerConfig): string {
@@ -445,7 +516,8 @@ function albUnauthenticated(
     'fail',
     `${why}; ${on === 'deny' ? 'onUnauthenticatedRequest deny, but an expired session still redirects' : 'onUnauthenticatedRequest authenticate'}: 302 to the IdP`,
   );
-  if (!auth.authorizationEndpoint) run.add('alb-session', 'info', 'authorizationEndpoint is not configured: the Location is a placeholder');
+  if (!auth.authorizationEndpoint)
+    run.add('alb-session', 'info', 'authorizationEndpoint is not configured: the Location is a placeholder');
   return run.deny(albRedirect(albLocation(auth)), 'alb-session');
 }
 
@@ -460,7 +532,8 @@ async function simulateAlb(run: Run, auth: AuthorizerConfig, route: RouteConfig)
   const verdict = await verifyAlbBlob(auth, token, ctx);
   run.trace.push(...verdict.trace);
   if (verdict.failed) {
-    if (verdict.failed.id === 'exp') return albUnauthenticated(run, auth, route, 'the session has expired', true);
+    if (verdict.failed.id === 'exp')
+      return albUnauthenticated(run, auth, route, 'the session has expired', true);
     const why =
       verdict.failed.id === 'signer'
         ? 'the blob was signed by another load balancer: any ALB\'s blob verifies against the regional key, so the signer check is what stops it ("ALBeast")'
@@ -468,7 +541,11 @@ async function simulateAlb(run: Run, auth: AuthorizerConfig, route: RouteConfig)
     run.add('backend', 'fail', `${why}; a backend that verifies the blob as AWS requires answers 401`);
     return run.deny(backendUnauthorized(), 'backend-verification');
   }
-  run.add('alb-session', 'pass', 'valid x-amzn-oidc-data: the ALB forwards the request with the x-amzn-oidc-* headers');
+  run.add(
+    'alb-session',
+    'pass',
+    'valid x-amzn-oidc-data: the ALB forwards the request with the x-amzn-oidc-* headers',
+  );
   const context = albHeaders(token, verdict.claims, id.accessToken);
   return rbacAfterAllow(run, route, verdict.claims, context, 'the claims of x-amzn-oidc-data');
 }
@@ -511,15 +588,28 @@ export async function simulate(
       type = request.authorizer;
       name = null;
     } else {
-      auth = Object.hasOwn(config.authorizers, request.authorizer) ? config.authorizers[request.authorizer] : undefined;
+      auth = Object.hasOwn(config.authorizers, request.authorizer)
+        ? config.authorizers[request.authorizer]
+        : undefined;
       if (!auth) {
-        run.add('authorizer', 'fail', `no authorizer named ${JSON.stringify(request.authorizer)} in ${config.file}`);
-        return run.deny({ status: 500, body: JSON.stringify({ message: 'unknown authorizer' }), headers: {} }, 'config');
+        run.add(
+          'authorizer',
+          'fail',
+          `no authorizer named ${JSON.stringify(request.authorizer)} in ${config.file}`,
+        );
+        return run.deny(
+          { status: 500, body: JSON.stringify({ message: 'unknown authorizer' }), headers: {} },
+          'config',
+        );
       }
       type = auth.type;
       name = auth.name;
     }
-    run.add('authorizer', 'info', `authorizer ${request.authorizer} used instead of the route's (${route.authorizer ?? route.authorizerType})`);
+    run.add(
+      'authorizer',
+      'info',
+      `authorizer ${request.authorizer} used instead of the route's (${route.authorizer ?? route.authorizerType})`,
+    );
   } else if (name !== null) {
     auth = Object.hasOwn(config.authorizers, name) ? config.authorizers[name] : undefined;
   }
@@ -528,7 +618,11 @@ export async function simulate(
     if (w.message.includes(`${route.route}:`)) run.add('config', 'warn', w.message);
   }
   if (route.scopes.length > 0 && (type === 'lambda' || type === 'alb' || type === 'none' || type === 'iam')) {
-    run.add('trap', 'warn', `the route lists scopes (${route.scopes.join(', ')}) but a ${type} authorizer ignores them`);
+    run.add(
+      'trap',
+      'warn',
+      `the route lists scopes (${route.scopes.join(', ')}) but a ${type} authorizer ignores them`,
+    );
   }
 
   if (type === 'none') {
@@ -536,12 +630,27 @@ export async function simulate(
     return rbacAfterAllow(run, route, {}, {}, 'no claims (no authorizer)');
   }
   if (type === 'iam') {
-    run.add('authorizer', 'fail', 'AWS_IAM authorization needs a SigV4-signed request; a bearer token never satisfies it');
-    const reply = kind === 'rest' ? { ...forbidden(kind), body: JSON.stringify({ message: 'Missing Authentication Token' }), headers: { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' } } : forbidden(kind);
+    run.add(
+      'authorizer',
+      'fail',
+      'AWS_IAM authorization needs a SigV4-signed request; a bearer token never satisfies it',
+    );
+    const reply =
+      kind === 'rest'
+        ? {
+            ...forbidden(kind),
+            body: JSON.stringify({ message: 'Missing Authentication Token' }),
+            headers: { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' },
+          }
+        : forbidden(kind);
     return run.deny(reply, 'iam');
   }
   if (!auth) {
-    run.add('authorizer', 'fail', `the route names authorizer ${JSON.stringify(name)}, which is not configured`);
+    run.add(
+      'authorizer',
+      'fail',
+      `the route names authorizer ${JSON.stringify(name)}, which is not configured`,
+    );
     return run.deny(authorizerError(kind), 'config');
   }
   switch (auth.type) {

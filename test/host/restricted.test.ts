@@ -1,0 +1,72 @@
+// Restricted Mode: decoding works, nothing is fetched, and the UI says why.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import {
+  checkStatus,
+  columnOf,
+  describeTabs,
+  decodeLine,
+  extensionApi,
+  inspectorTabOpen,
+  keyServerCounts,
+  openFixture,
+  ourHover,
+  setSetting,
+  testConfig,
+} from './helpers.ts';
+
+const config = testConfig();
+
+suite('Restricted Mode', () => {
+  suiteSetup(async () => {
+    await extensionApi();
+    // Even key URLs from user settings are not fetched while the workspace is untrusted.
+    await setSetting('jwksUrls', { [config.issuer]: config.jwksUrl });
+    await setSetting('albKeyUrl', config.albKeyUrl);
+  });
+
+  test('the workspace is not trusted and the extension is active', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  test('Decode Token decodes, fetches nothing, and says why', async () => {
+    const state = await decodeLine('token.txt');
+    assert.ok(await inspectorTabOpen(), `no Token Inspector tab among: ${describeTabs()}`);
+    assert.equal(state.tokens[0]?.kind, 'cognito-id');
+    assert.ok(state.tokens[0]?.claims.some((c) => c.name === 'cognito:username'));
+    assert.equal(state.networkAllowed, false);
+    assert.equal(state.trust.trusted, false);
+    assert.match(state.trust.note ?? '', /Restricted Mode/);
+    assert.notEqual(checkStatus(state, 'signature'), 'pass');
+  });
+
+  test('ALB blobs, Reload Keys and hovers fetch nothing either', async () => {
+    const editor = await openFixture('alb.txt');
+    editor.selection = new vscode.Selection(0, 0, 2, 0);
+    await vscode.commands.executeCommand('authDebugger.decodeToken');
+    await vscode.commands.executeCommand('authDebugger.reloadKeys');
+    const hover = await ourHover(editor.document.uri, 0, columnOf(editor, 0, config.tokens.alb) + 5);
+    assert.ok(hover?.includes('Restricted Mode'), hover);
+    const counts = await keyServerCounts(config.keyServer);
+    assert.deepEqual(counts, { jwks: 0, alb: 0 });
+  });
+
+  test('the simulator decides without fetching the key URL written in authdebug.yaml', async () => {
+    const api = await extensionApi();
+    const state = await api.simulatorConfig();
+    const entry = state.configs.find((c) => c.label === 'authdebug.yaml');
+    assert.ok(entry);
+    const result = await api.simulate({
+      token: config.tokens.id,
+      configId: entry.id,
+      request: 'GET /orders/1',
+      authorizer: undefined,
+      whatIf: undefined,
+    });
+    assert.ok(!('failed' in result));
+    assert.equal(result.networkAllowed, false);
+    assert.equal(result.decision, 'deny', 'without keys the signature cannot be verified');
+    assert.ok(result.trace.some((step) => /Restricted Mode/.test(step.message)), JSON.stringify(result.trace));
+    assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
+  });
+});
