@@ -24,3 +24,13 @@ export declare function checkDebianPackages(names?: string[]): {
   reasons: Record<string, string>;
   fix: string;
 };
+/** Installs missing Debian packages with apt-get when running as root (unless AUTHDBG_NO_APT=1); reports otherwise. */
+export declare function ensureDebianPackages(options?: {
+  log?: (message: string) => void;
+  names?: string[];
+}): {
+  ok: boolean;
+  missing: string[];
+  reasons: Record<string, string>;
+  fix: string;
+};

@@ -65,6 +65,28 @@ export function checkDebianPackages(names = ['chromium', 'libkrb5-dev']) {
   };
 }
 
+/**
+ * On a fresh machine where we are root (CI, containers), install missing Debian packages ourselves so that
+ * `npm test` works from nothing; elsewhere, say exactly which apt-get line fixes it. AUTHDBG_NO_APT=1 opts out.
+ */
+export function ensureDebianPackages({ log = console.log, names = ['chromium', 'libkrb5-dev'] } = {}) {
+  const deb = checkDebianPackages(names);
+  if (deb.ok) return deb;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || process.env.AUTHDBG_NO_APT === '1' || !which('apt-get')) return deb;
+  log(`installing Debian packages: ${deb.missing.join(' ')} (apt-get, as root)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...deb.missing],
+  ]) {
+    const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (run.status !== 0)
+      throw new ToolsError(`apt-get ${args[0]} failed (exit ${run.status}). Fix: ${deb.fix}`);
+  }
+  return checkDebianPackages(names);
+}
+
 /** Error carrying a one-line, user-facing explanation (the CLI prints only the message). */
 export class ToolsError extends Error {}
 
@@ -277,7 +299,7 @@ export async function ensureTools({ log = console.log, only } = {}) {
   if (want.has('codeServer')) {
     const key = `code-server-${VERSIONS.codeServer}`;
     if (!isComplete(path.join(p.toolsDir, key))) {
-      const deb = checkDebianPackages(['libkrb5-dev', 'build-essential', 'python3']);
+      const deb = ensureDebianPackages({ log, names: ['libkrb5-dev', 'build-essential', 'python3'] });
       if (!deb.ok) {
         throw new ToolsError(
           `code-server needs Debian packages that are missing: ${deb.missing.join(', ')}. Fix: ${deb.fix}`,
@@ -343,6 +365,7 @@ export async function ensureTools({ log = console.log, only } = {}) {
 async function main(argv) {
   const cmd = argv[0] ?? 'install';
   if (cmd === 'install') {
+    ensureDebianPackages({ log: (m) => console.log(`[tools] ${m}`) });
     const t = await ensureTools({ log: (m) => console.log(`[tools] ${m}`) });
     console.log(`[tools] ready in ${(t.totalMs / 1000).toFixed(1)}s`);
     console.log(`[tools] node24Bin       ${t.node24Bin}`);

@@ -13,6 +13,7 @@ const SPEC = {
   help: { value: false },
 } as const;
 
+/** Help text for `authdbg routes --help`. */
 export const ROUTES_USAGE = `usage: authdbg routes --config FILE [--json]
   Lists the routes of authdebug.yaml / authdebug.json, or of a SAM, CloudFormation or OpenAPI file,
   with their authorizer, scopes and RBAC rules, and the traps noticed while reading.

@@ -23,6 +23,7 @@ const SPEC = {
   help: { value: false },
 } as const;
 
+/** Help text for `authdbg simulate --help` and `authdbg help simulate`. */
 export const SIMULATE_USAGE = `usage: authdbg simulate --config FILE --route "METHOD /path" [TOKEN|-] [options]
   FILE is authdebug.yaml / authdebug.json, or a SAM, CloudFormation or OpenAPI file.
   TOKEN is anything inspect accepts (a token, "Bearer <jwt>", a header block); "-" reads standard input;

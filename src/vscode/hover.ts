@@ -75,7 +75,18 @@ function commandLink(command: (typeof HOVER_COMMANDS)[number], location: Documen
   return `command:${command}?${encodeURIComponent(JSON.stringify([location]))}`;
 }
 
-/** The hover's markdown. Every piece of token text goes through appendText: claims cannot add links or markup. */
+/**
+ * Token text as an inline code span: inside one, markdown, HTML and autolinks are all inert, so a claim cannot
+ * become a link (not even an https URL) or markup. The fence is longer than any backtick run in the text.
+ */
+export function inlineCode(text: string): string {
+  const oneLine = visibleText(text).replace(/\r\n|\r|\n/g, '⏎');
+  const longest = Math.max(0, ...[...oneLine.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${oneLine} ${fence}`;
+}
+
+/** The hover's markdown. Every piece of token text is an inline code span: claims cannot add links or markup. */
 export function hoverMarkdown(
   report: TokenReport,
   header: string | undefined,
@@ -86,17 +97,11 @@ export function hoverMarkdown(
   md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.supportHtml = false;
   const line = (label: string, value: string): void => {
-    md.appendMarkdown(`**${label}:** `);
-    md.appendText(visibleText(value));
-    md.appendMarkdown('  \n');
+    md.appendMarkdown(`**${label}:** ${inlineCode(value)}  \n`);
   };
 
-  md.appendMarkdown('**Auth Debugger**: ');
-  md.appendText(kindLabel(report.kind));
-  if (header !== undefined) {
-    md.appendMarkdown(' in ');
-    md.appendText(scheme === undefined ? header : `${header} (${scheme})`);
-  }
+  md.appendMarkdown(`**Auth Debugger**: ${kindLabel(report.kind)}`);
+  if (header !== undefined) md.appendMarkdown(` in ${inlineCode(scheme === undefined ? header : `${header} (${scheme})`)}`);
   md.appendMarkdown('\n\n');
 
   if (report.kind === 'invalid') {

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       await openFile(page, 'requests.http');
       await page.locator('.editor-instance .view-lines').first().click({ position: { x: 5, y: 5 } });
       await hoverText(page, fixture.config.tokens.id.slice(0, 24));
-      const hover = page.locator('.monaco-hover', { hasText: 'Auth Debugger' });
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Auth Debugger' });
       await hover.first().waitFor({ timeout: 10_000 });
       const text = ((await hover.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
       assert.match(text, /Cognito ID token/);
@@ -193,8 +193,8 @@ async function main(): Promise<void> {
       // The hover over the same token: our links only.
       await openFile(page, 'xss.txt');
       await hoverText(page, fixture.config.tokens.xss.slice(0, 24));
-      await page.locator('.monaco-hover', { hasText: 'Auth Debugger' }).first().waitFor({ timeout: 10_000 });
-      const hrefs = await page.locator('.monaco-hover a').evaluateAll((as) => as.map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''));
+      await page.locator('.monaco-hover:not(.hidden)', { hasText: 'Auth Debugger' }).first().waitFor({ timeout: 10_000 });
+      const hrefs = await page.locator('.monaco-hover:not(.hidden) a').evaluateAll((as) => as.map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''));
       for (const href of hrefs.filter((h) => h !== '')) assert.match(href, /^command:authDebugger\.(decodeToken|openSimulator)/, href);
       await page.mouse.move(5, 5);
       let fired = 0;

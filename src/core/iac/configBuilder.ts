@@ -89,11 +89,6 @@ export class ConfigBuilder {
     if (coords && !coords.stage) coords.stage = stage;
   }
 
-  /** The kind of a declared API. */
-  apiKind(api: string): ApiKind | undefined {
-    return this.apis.get(api)?.kind;
-  }
-
   /** Register an authorizer; a second one with the same API and id is ignored (SAM Auth beats a DefinitionBody scheme). */
   addAuthorizer(draft: AuthorizerDraft): void {
     const key = authorizerKey(draft.api, draft.id);

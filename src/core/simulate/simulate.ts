@@ -614,7 +614,8 @@ export async function simulate(
     auth = Object.hasOwn(config.authorizers, name) ? config.authorizers[name] : undefined;
   }
   run.authorizer = { name, type };
-  for (const w of config.warnings) {
+  const overridden = request.authorizer !== undefined && request.authorizer !== route.authorizer;
+  for (const w of overridden ? [] : config.warnings) {
     if (w.message.includes(`${route.route}:`)) run.add('config', 'warn', w.message);
   }
   if (route.scopes.length > 0 && (type === 'lambda' || type === 'alb' || type === 'none' || type === 'iam')) {
