@@ -8,7 +8,8 @@ import { duration } from './timeFormat.ts';
 import type { JsonObject } from './types.ts';
 
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]|\\u(?:200[b-f]|202[a-e]|206[6-9]|feff)/i;
-const SUSPICIOUS_KID = /[/\\'"`\s]|\.\./;
+const SUSPICIOUS_KID = /[\\'"`\s\u0000-\u001f]|\.\./;
+const BASE64_KID = /^[A-Za-z0-9+/]+={0,2}$/;
 const ONE_DAY = 86400;
 const FAR_FUTURE = 100 * 365 * ONE_DAY;
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/at+jwt', 'application/jwt']);
@@ -54,7 +55,7 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
     }
   }
   const kid = header['kid'];
-  if (typeof kid === 'string' && (kid.length > 128 || SUSPICIOUS_KID.test(kid))) {
+  if (typeof kid === 'string' && isSuspiciousKid(kid)) {
     out.push(
       warning(
         'suspicious-kid',
@@ -89,7 +90,10 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
       ),
     );
   }
-  if (decoded.maybeInvisible && (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? ''))) {
+  if (
+    decoded.maybeInvisible &&
+    (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? ''))
+  ) {
     out.push(
       warning(
         'invisible-characters',
@@ -107,6 +111,12 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
     );
   }
   return out;
+}
+
+/** Path, quote or control characters, or a huge kid; "/" only outside base64 (real Cognito kids are base64). */
+function isSuspiciousKid(kid: string): boolean {
+  if (kid.length > 128 || SUSPICIOUS_KID.test(kid)) return true;
+  return kid.includes('/') && !(kid.length % 4 === 0 && BASE64_KID.test(kid));
 }
 
 function lintTimes(kind: string, header: JsonObject, payload: JsonObject, now: number, out: Warning[]): void {

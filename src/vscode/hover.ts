@@ -96,8 +96,15 @@ export function hoverMarkdown(
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.supportHtml = false;
+  /** A line whose value may carry token text. */
   const line = (label: string, value: string): void => {
     md.appendMarkdown(`**${label}:** ${inlineCode(value)}  \n`);
+  };
+  /** A line whose value is our own wording. */
+  const plain = (label: string, value: string): void => {
+    md.appendMarkdown(`**${label}:** `);
+    md.appendText(value);
+    md.appendMarkdown('  \n');
   };
 
   md.appendMarkdown(`**Auth Debugger**: ${kindLabel(report.kind)}`);
@@ -128,14 +135,16 @@ export function hoverMarkdown(
   const exp = report.claims.find((c) => c.name === 'exp' && c.time !== undefined)?.time;
   if (exp) {
     const delta = exp.epoch - nowSeconds();
-    line(delta > 0 ? 'Expires' : 'Expired', `${relativeTime(delta)} (${exp.iso})`);
+    plain(delta > 0 ? 'Expires' : 'Expired', `${relativeTime(delta)} (${exp.iso})`);
   } else {
-    line('Expires', 'no usable exp claim');
+    plain('Expires', 'no usable exp claim');
   }
-  line('Signature', signatureState(report));
+  const signature = report.checks.find((c) => c.id === 'signature');
+  if (signature?.status === 'fail') line('Signature', `✗ failed: ${signature.message}`);
+  else plain('Signature', signatureState(signature?.status === 'pass'));
   const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'signature');
   if (failed.length > 0) line('Failed checks', failed.map((c) => `${c.id} (${c.message})`).join('; '));
-  if (report.warnings.length > 0) line('Warnings', String(report.warnings.length));
+  if (report.warnings.length > 0) plain('Warnings', `${report.warnings.length} (open the Inspector to read them)`);
 
   md.appendMarkdown('\n');
   md.appendMarkdown(`[Open in Token Inspector](${commandLink('authDebugger.decodeToken', location)} "Decode and verify")`);
@@ -144,10 +153,8 @@ export function hoverMarkdown(
   return md;
 }
 
-function signatureState(report: TokenReport): string {
-  const signature = report.checks.find((c) => c.id === 'signature');
-  if (signature?.status === 'pass') return '✓ verified (cached keys)';
-  if (signature?.status === 'fail') return `✗ failed: ${signature.message}`;
+function signatureState(verified: boolean): string {
+  if (verified) return '✓ verified (cached keys)';
   const why = networkAllowed()
     ? 'keys not cached yet; the Inspector fetches them'
     : `keys not cached. ${RESTRICTED_NOTE.split(':')[0] ?? ''}: nothing is fetched`;

@@ -33,6 +33,8 @@ export class InspectorPanel implements vscode.Disposable {
   private source: InputSource = 'input box';
   private run = 0;
   private disposed = false;
+  /** performance.now() when the panel was created, until its first render was posted (for the log). */
+  private openedAt: number | undefined = performance.now();
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -80,6 +82,7 @@ export class InspectorPanel implements vscode.Disposable {
   /** Verify the current text again; `reload` bypasses the key cache. */
   async verify(reload: boolean): Promise<void> {
     const run = ++this.run;
+    const started = performance.now();
     this.post({ type: 'busy', message: reload ? 'Reloading keys…' : 'Verifying…' }, false);
     const networkAllowed = this.deps.verifier.networkAllowed();
     let outcome: InspectOutcome;
@@ -124,6 +127,7 @@ export class InspectorPanel implements vscode.Disposable {
       );
     }
     this.post({ type: 'render', state });
+    this.deps.log.info(`Verified in ${Math.round(performance.now() - started)} ms`);
   }
 
   private post(message: HostToInspector, remember = true): void {
@@ -138,6 +142,10 @@ export class InspectorPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         if (this.last) void this.panel.webview.postMessage(this.last);
+        if (this.openedAt !== undefined) {
+          this.deps.log.info(`Token Inspector webview ready ${Math.round(performance.now() - this.openedAt)} ms after it opened`);
+          this.openedAt = undefined;
+        }
         break;
       case 'verifyAgain':
         void this.verify(false);

@@ -19,16 +19,17 @@ export async function runCommand(page: Page, title: string): Promise<number> {
   return pressed;
 }
 
-/** Open a workspace file through Quick Open. */
+/** Open a workspace file through Quick Open, in the first editor group (the Inspector opens beside it). */
 export async function openFile(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'View: Focus First Editor Group');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor();
-  await page.locator('.editor-instance .view-lines').first().waitFor();
+  await page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).first().waitFor();
+  await page.locator('.editor-group-container.active .editor-instance .view-lines').first().waitFor();
 }
 
 /** The webview frame whose document has `body[data-view=<view>]` (VS Code nests each webview twice). */
@@ -50,7 +51,8 @@ export async function webviewFrame(page: Page, view: 'inspector' | 'simulator', 
 /** Move the mouse onto the first characters of `needle` in the visible editor (a DOM Range, not a span box). */
 export async function hoverText(page: Page, needle: string): Promise<void> {
   const box = await page.evaluate((text) => {
-    for (const span of document.querySelectorAll<HTMLElement>('.editor-instance .view-line span span')) {
+    const lines = '.editor-group-container.active .editor-instance .view-line span span';
+    for (const span of document.querySelectorAll<HTMLElement>(lines)) {
       const node = span.firstChild;
       const at = span.textContent?.indexOf(text) ?? -1;
       if (node && at >= 0) {

@@ -275,3 +275,18 @@ describe('checks', () => {
     assert.equal(report.valid, false);
   });
 });
+
+describe('lints', () => {
+  test('real Cognito kids (base64 with "/" and "+") are not suspicious; path-like ones are', () => {
+    const rsa = rsaKey();
+    const kidWarning = (kid: string): boolean =>
+      decodeReport(signToken({ kid, alg: 'RS256' }, idClaims(), rsa.privateKey), NOW).warnings.some(
+        (w) => w.id === 'suspicious-kid',
+      );
+    assert.equal(kidWarning('abcd/EFGH+ijkl/mnop0123456789ABCDEFGHIJ+KL=='), false);
+    assert.equal(kidWarning('../../../../dev/null'), true);
+    assert.equal(kidWarning('/etc/passwd'), true);
+    assert.equal(kidWarning("key' OR '1'='1"), true);
+    assert.equal(kidWarning('k'.repeat(200)), true);
+  });
+});

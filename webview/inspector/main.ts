@@ -186,9 +186,9 @@ function checksTable(checks: Check[]): HTMLElement {
       el(
         'tr',
         {},
-        ...['', 'Check', 'Result', 'Actual', 'Expected'].map((h, i) =>
-          el('th', { attrs: { scope: 'col', ...(i === 0 ? { 'aria-label': 'Status' } : {}) }, text: h }),
-        ),
+        el('th', { attrs: { scope: 'col', 'aria-label': 'Status' } }),
+        el('th', { attrs: { scope: 'col' }, text: 'Check' }),
+        el('th', { attrs: { scope: 'col' }, text: 'Result' }),
       ),
     ),
     el(
@@ -196,14 +196,23 @@ function checksTable(checks: Check[]): HTMLElement {
       {},
       ...checks.map((check) => {
         const mark = MARKS[check.status];
+        const compared =
+          check.actual !== undefined || check.expected !== undefined
+            ? el(
+                'dl',
+                { className: 'compare' },
+                check.actual !== undefined ? el('dt', { text: 'Actual' }) : null,
+                check.actual !== undefined ? el('dd', { className: 'mono', text: check.actual }) : null,
+                check.expected !== undefined ? el('dt', { text: 'Expected' }) : null,
+                check.expected !== undefined ? el('dd', { className: 'mono', text: check.expected }) : null,
+              )
+            : null;
         return el(
           'tr',
           { className: `check ${check.status}`, attrs: { 'data-check': check.id } },
           el('td', { className: `mark ${check.status}`, attrs: { 'aria-label': mark.label, title: mark.label }, text: mark.mark }),
           el('th', { attrs: { scope: 'row' }, className: 'mono', text: check.id }),
-          el('td', { text: check.message }),
-          el('td', { className: 'mono', text: check.actual ?? '' }),
-          el('td', { className: 'mono', text: check.expected ?? '' }),
+          el('td', {}, el('span', { text: check.message }), compared),
         );
       }),
     ),

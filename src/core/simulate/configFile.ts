@@ -3,6 +3,8 @@ import type { Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Warning } from '../findings.ts';
 import { warning } from '../findings.ts';
+import { isAwsRegion, regionFromAlbArn } from '../keys/alb.ts';
+import { checkKeyUrl, cognitoJwksUrl } from '../keys/keyUrls.ts';
 import type {
   ApiCoordinates,
   ApiKind,
@@ -19,12 +21,6 @@ export type ConfigResult = { ok: true; config: SimConfig } | { ok: false; errors
 
 /** Cognito pool ids: region, underscore, alphanumerics. */
 export const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
-/** Cognito issuers, from which a JWKS URL may be derived (security.md). */
-export const COGNITO_ISSUER =
-  /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const ALB_ARN =
-  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[^/\s]+\/[0-9a-f]+$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 const AUTHORIZER_TYPES: readonly AuthorizerType[] = ['cognito', 'jwt', 'lambda', 'alb'];
@@ -49,20 +45,6 @@ const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
 export function poolIssuer(poolId: string): string {
   const region = USER_POOL_ID.exec(poolId)?.[1] ?? 'us-east-1';
   return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
-}
-
-/** https anywhere, http only on loopback (local emulators), as security.md requires for key URLs. */
-export function isAllowedKeyUrl(text: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  if (url.protocol === 'https:') return true;
-  if (url.protocol !== 'http:') return false;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** Header name from `Authorization`, `method.request.header.Authorization` or `$request.header.Authorization`. */
@@ -197,7 +179,7 @@ class Reader {
   url(node: Node | null, path: string, parentLine: number, keyUrl: boolean): string | undefined {
     const value = this.str(node, path, parentLine);
     if (value === undefined) return undefined;
-    if (keyUrl ? !isAllowedKeyUrl(value) : !/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) {
+    if (keyUrl ? !checkKeyUrl(value).ok : !/^https?:\/\/[^\s]+$/.test(value) || !URL.canParse(value)) {
       this.error(
         node,
         keyUrl
@@ -285,7 +267,7 @@ function needJwks(
   issuers: string[],
 ): void {
   if (config.jwks !== undefined) return;
-  const foreign = issuers.filter((i) => !COGNITO_ISSUER.test(i));
+  const foreign = issuers.filter((i) => cognitoJwksUrl(i) === undefined);
   if (foreign.length > 0) {
     reader.errorAt(
       line,
@@ -400,7 +382,7 @@ function readAlb(reader: Reader, path: string, line: number, config: AuthorizerC
   if (!arn) reader.errorAt(line, `${path}.albArn is required: the blob's signer must be checked against it`);
   else {
     const value = reader.str(arn.value, `${path}.albArn`, arn.line);
-    if (value !== undefined && !ALB_ARN.test(value)) {
+    if (value !== undefined && regionFromAlbArn(value) === undefined) {
       reader.error(
         arn.value,
         `${path}.albArn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)`,
@@ -651,7 +633,7 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
     const r = entries?.get('region');
     if (r) {
       const value = reader.str(r.value, 'defaults.region', reader.line(r.key));
-      if (value !== undefined && !REGION.test(value))
+      if (value !== undefined && !isAwsRegion(value))
         reader.error(r.value, 'defaults.region must be a region such as us-east-1');
       else region = value;
     }
@@ -680,7 +662,7 @@ export function parseConfigFile(fileName: string, text: string): ConfigResult {
         return reader.str(e.value, `api.${key}`, reader.line(e.key));
       };
       const apiRegion = get('region', false);
-      if (apiRegion !== undefined && !REGION.test(apiRegion))
+      if (apiRegion !== undefined && !isAwsRegion(apiRegion))
         reader.error(entries.get('region')?.value, 'api.region must be a region such as us-east-1');
       const accountId = get('accountId', true);
       if (accountId !== undefined && !/^\d{12}$/.test(accountId))
