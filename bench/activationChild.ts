@@ -2,13 +2,14 @@
 // and report the time and what got loaded. Bundled by bench/run.ts into a temp .cjs and run with plain node.
 import type * as cryptoTypes from 'node:crypto';
 import type * as fsTypes from 'node:fs';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as standInModule from './vscodeStandIn.ts';
 
 const { standIn, extensionContext } = standInModule;
 // The real fs module (not esbuild's namespace copy), so the patch below is what the bundle sees.
-const fs = require('node:fs') as typeof fsTypes;
+const load = createRequire(__filename);
+const fs = load('node:fs') as typeof fsTypes;
 
 const [bundlePath = '', extensionRoot = ''] = process.argv.slice(2);
 
@@ -30,7 +31,9 @@ const fallback = new Proxy(
   {},
   {
     get: (_target, property) =>
-      typeof property === 'symbol' || property === '__esModule' || property === 'default' ? undefined : anything(property),
+      typeof property === 'symbol' || property === '__esModule' || property === 'default'
+        ? undefined
+        : anything(property),
   },
 );
 const vscodeModule: Record<string, unknown> = Object.create(fallback) as Record<string, unknown>;
@@ -65,7 +68,13 @@ function patchCrypto(crypto: typeof cryptoTypes): void {
   if (cryptoPatched) return;
   cryptoPatched = true;
   const cryptoObject = crypto as unknown as Record<string, unknown>;
-  for (const name of ['createPublicKey', 'createPrivateKey', 'createSecretKey', 'generateKeyPairSync', 'generateKeyPair']) {
+  for (const name of [
+    'createPublicKey',
+    'createPrivateKey',
+    'createSecretKey',
+    'generateKeyPairSync',
+    'generateKeyPair',
+  ]) {
     const original = cryptoObject[name] as (...args: unknown[]) => unknown;
     cryptoObject[name] = (...args: unknown[]) => {
       if (recording) keyCalls.push(name);
@@ -77,10 +86,13 @@ function patchCrypto(crypto: typeof cryptoTypes): void {
 // Reading webview bundles (or anything else from disk) at activation.
 const fileReads: string[] = [];
 const originalReadFileSync = fs.readFileSync;
-(fs as unknown as { readFileSync: unknown }).readFileSync = function (path: fsTypes.PathOrFileDescriptor, ...rest: unknown[]) {
+(fs as unknown as { readFileSync: unknown }).readFileSync = function (
+  path: fsTypes.PathOrFileDescriptor,
+  ...rest: unknown[]
+) {
   if (recording && typeof path === 'string' && !path.endsWith(bundlePath)) fileReads.push(path);
   return (originalReadFileSync as (...args: unknown[]) => unknown)(path, ...rest);
-} as typeof fsTypes.readFileSync;
+};
 
 const internalModules = (): Set<string> =>
   new Set((process as unknown as { moduleLoadList: string[] }).moduleLoadList ?? []);
@@ -94,7 +106,7 @@ interface Trace {
 const before = internalModules();
 recording = true;
 const t0 = performance.now();
-const extension = require(bundlePath) as { activate(context: unknown): unknown };
+const extension = load(bundlePath) as { activate(context: unknown): unknown };
 const t1 = performance.now();
 const context = extensionContext(extensionRoot);
 extension.activate(context);
@@ -104,7 +116,9 @@ const syncInternal = [...internalModules()].filter((m) => !before.has(m));
 // Time from one module's start marker to the next one's is charged to the first (esbuild runs each module's
 // top-level code in turn; a built-in required by a module is charged to that module).
 const marks = (globalThis as Trace).__benchInit ?? [];
-const syncInit = marks.map(([path, at], index) => [path, (marks[index + 1]?.[1] ?? t1) - at] as [string, number]);
+const syncInit = marks.map(
+  ([path, at], index) => [path, (marks[index + 1]?.[1] ?? t1) - at] as [string, number],
+);
 
 // Whatever activate() started asynchronously also counts as "before first use".
 setTimeout(() => {

@@ -17,6 +17,7 @@ import { createHttpGet } from '../src/core/keys/httpGet.ts';
 import { cognitoJwksUrl, createKeyStore } from '../src/core/keys/keyStore.ts';
 import type { HttpGet, KeyProvider } from '../src/core/keys/types.ts';
 import type { VerifyOptions } from '../src/core/types.ts';
+import { lintToken } from '../src/core/lints.ts';
 import { verifyDecoded } from '../src/core/verify.ts';
 import {
   ALB_ARN,
@@ -33,12 +34,22 @@ import {
   startKeyServer,
 } from '../test/support/tokens.ts';
 import type { KeyServer, TestKey } from '../test/support/tokens.ts';
+import type * as Esbuild from 'esbuild';
+import type * as HoverModule from '../src/vscode/hover.ts';
+import type * as KeyServiceModule from '../src/vscode/keyService.ts';
+import type * as LogModule from '../src/vscode/log.ts';
+import type * as SecretsModule from '../src/vscode/secrets.ts';
+import type * as VerificationModule from '../src/vscode/verification.ts';
+import type * as StandInModule from './vscodeStandIn.ts';
 
 const ROOT = resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
 const QUICK = args.includes('--quick');
-const ONLY = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const ONLY = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const runs = (section: string): boolean => ONLY === undefined || ONLY.includes(section);
 
 /** Progress goes to stderr so `--json` keeps stdout clean. */
@@ -132,7 +143,8 @@ interface Result {
   id: string;
   value: number | null;
   unit: string;
-  target: string;
+  /** Upper bound: the result meets it when value <= target. */
+  target: number;
   met: boolean | null;
   note?: string;
 }
@@ -145,7 +157,7 @@ function result(id: string, value: number | null, unit: string, target: number, 
     id,
     value: value === null ? null : round3(value),
     unit,
-    target: `<= ${target}`,
+    target,
     met: value === null ? null : value <= target,
   };
   if (note !== undefined) entry.note = note;
@@ -220,7 +232,9 @@ async function fixtures(): Promise<Fixtures> {
   const accessTokens: string[] = [];
   const albTokens: string[] = [];
   for (let i = 0; i < POOL; i++) {
-    idTokens.push(signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims({ ...times, jti: `id-${i}` }), rsa.privateKey));
+    idTokens.push(
+      signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims({ ...times, jti: `id-${i}` }), rsa.privateKey),
+    );
     accessTokens.push(
       signToken({ kid: rsa.kid, alg: 'RS256' }, accessClaims({ ...times, jti: `ac-${i}` }), rsa.privateKey),
     );
@@ -237,7 +251,11 @@ async function fixtures(): Promise<Fixtures> {
   const cognitoUrl = cognitoJwksUrl(ISSUER) as string;
   const memoryGet: HttpGet = (url) =>
     url === cognitoUrl
-      ? Promise.resolve({ status: 200, contentType: 'application/json', body: new TextEncoder().encode(jwksBody) })
+      ? Promise.resolve({
+          status: 200,
+          contentType: 'application/json',
+          body: new TextEncoder().encode(jwksBody),
+        })
       : Promise.resolve({ status: 404, contentType: 'text/plain', body: new Uint8Array(0) });
   const cognitoStore = createKeyStore({ httpGet: memoryGet, now: () => Date.now() });
   return {
@@ -257,10 +275,16 @@ async function fixtures(): Promise<Fixtures> {
 
 function split(token: string): { data: Buffer; signature: Buffer } {
   const dot = token.lastIndexOf('.');
-  return { data: Buffer.from(token.slice(0, dot), 'latin1'), signature: Buffer.from(token.slice(dot + 1), 'base64url') };
+  return {
+    data: Buffer.from(token.slice(0, dot), 'latin1'),
+    signature: Buffer.from(token.slice(dot + 1), 'base64url'),
+  };
 }
 
-async function assertValid(label: string, promise: Promise<{ valid: boolean; checks: { id: string; status: string; message: string }[] }>): Promise<void> {
+async function assertValid(
+  label: string,
+  promise: Promise<{ valid: boolean; checks: { id: string; status: string; message: string }[] }>,
+): Promise<void> {
   const report = await promise;
   if (!report.valid) {
     const failed = report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`);
@@ -272,7 +296,7 @@ async function assertValid(label: string, promise: Promise<{ valid: boolean; che
 // 1. Verify, warm keys
 
 async function benchVerify(f: Fixtures): Promise<void> {
-  const rounds = QUICK ? 11 : 41;
+  const rounds = QUICK ? 11 : 81;
   const pick = <T>(list: T[], i: number): T => list[i % list.length] as T;
 
   // RS256: Cognito ID tokens.
@@ -289,11 +313,14 @@ async function benchVerify(f: Fixtures): Promise<void> {
     const derived: VerifyOptions = { now: f.now, issuer: ISSUER, audience: [CLIENT_ID], tokenUse: 'id' };
     const deps = { keys: f.store };
     const cognitoDeps = { keys: f.cognitoStore };
-    const inline: VerifyOptions = { ...options, keySource: { type: 'jwks', jwks: { keys: [f.rsa.jwk] }, label: 'inline JWKS' } };
+    const inline: VerifyOptions = {
+      ...options,
+      keySource: { type: 'jwks', jwks: { keys: [f.rsa.jwk] }, label: 'inline JWKS' },
+    };
     await assertValid('RS256 loopback JWKS', inspectToken(pick(f.idTokens, 0), options, deps));
     await assertValid('RS256 derived Cognito URL', inspectToken(pick(f.idTokens, 0), derived, cognitoDeps));
     await assertValid('RS256 inline JWKS', inspectToken(pick(f.idTokens, 0), inline, deps));
-    const joseLocal = createLocalJWKSet({ keys: [f.rsa.jwk as never] });
+    const joseLocal = createLocalJWKSet({ keys: [f.rsa.jwk] });
     const joseRemote = createRemoteJWKSet(new URL(f.jwksUrl));
     const joseOptions = { issuer: ISSUER, audience: CLIENT_ID, algorithms: ['RS256'] };
     await jwtVerify(pick(f.idTokens, 0), joseRemote, joseOptions);
@@ -303,21 +330,63 @@ async function benchVerify(f: Fixtures): Promise<void> {
 
     const rows = await interleave(
       [
-        { name: 'floor: crypto.verify, cached KeyObject', async: false, run: (i) => floorVerify(pick(prepared, i), key, false) },
-        { name: 'ours: inspectToken, warm loopback JWKS', async: true, run: (i) => inspectToken(pick(f.idTokens, i), options, deps) },
-        { name: 'ours: inspectToken, warm derived Cognito URL', async: true, run: (i) => inspectToken(pick(f.idTokens, i), derived, cognitoDeps) },
-        { name: 'ours: inspectToken, inline JWKS', async: true, run: (i) => inspectToken(pick(f.idTokens, i), inline, deps) },
-        { name: 'ours: decodeToken + verifyDecoded (verify only)', async: true, run: (i) => verifyDecoded(decodeToken(pick(f.idTokens, i)), options, deps) },
-        { name: 'jose jwtVerify + createLocalJWKSet', async: true, run: (i) => jwtVerify(pick(f.idTokens, i), joseLocal, joseOptions) },
-        { name: 'jose jwtVerify + warm createRemoteJWKSet', async: true, run: (i) => jwtVerify(pick(f.idTokens, i), joseRemote, joseOptions) },
-        { name: 'aws-jwt-verify CognitoJwtVerifier.verify (cacheJwks)', async: true, run: (i) => aws.verify(pick(f.idTokens, i)) },
-        { name: 'aws-jwt-verify CognitoJwtVerifier.verifySync (cacheJwks)', async: false, run: (i) => aws.verifySync(pick(f.idTokens, i)) },
+        {
+          name: 'floor: crypto.verify, cached KeyObject',
+          async: false,
+          run: (i) => floorVerify(pick(prepared, i), key, false),
+        },
+        {
+          name: 'ours: inspectToken, warm loopback JWKS',
+          async: true,
+          run: (i) => inspectToken(pick(f.idTokens, i), options, deps),
+        },
+        {
+          name: 'ours: inspectToken, warm derived Cognito URL',
+          async: true,
+          run: (i) => inspectToken(pick(f.idTokens, i), derived, cognitoDeps),
+        },
+        {
+          name: 'ours: inspectToken, inline JWKS',
+          async: true,
+          run: (i) => inspectToken(pick(f.idTokens, i), inline, deps),
+        },
+        {
+          name: 'ours: decodeToken + verifyDecoded (verify only)',
+          async: true,
+          run: (i) => verifyDecoded(decodeToken(pick(f.idTokens, i)), options, deps),
+        },
+        {
+          name: 'jose jwtVerify + createLocalJWKSet',
+          async: true,
+          run: (i) => jwtVerify(pick(f.idTokens, i), joseLocal, joseOptions),
+        },
+        {
+          name: 'jose jwtVerify + warm createRemoteJWKSet',
+          async: true,
+          run: (i) => jwtVerify(pick(f.idTokens, i), joseRemote, joseOptions),
+        },
+        {
+          name: 'aws-jwt-verify CognitoJwtVerifier.verify (cacheJwks)',
+          async: true,
+          run: (i) => aws.verify(pick(f.idTokens, i)),
+        },
+        {
+          name: 'aws-jwt-verify CognitoJwtVerifier.verifySync (cacheJwks)',
+          async: false,
+          run: (i) => aws.verifySync(pick(f.idTokens, i)),
+        },
       ],
-      { rounds, batch: 100, warmup: 300 },
+      { rounds, batch: 50, warmup: 300 },
     );
     contenderTable('Verify RS256 (Cognito ID token, warm keys)', rows);
     const ours = rows[1] as ContenderResult;
-    result('verify-rs256-ratio', ours.ratio, 'x floor', 1.3, `${fmt(ours.medianUs)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs)} µs/op`);
+    result(
+      'verify-rs256-ratio',
+      ours.ratio,
+      'x floor',
+      1.3,
+      `${fmt(ours.medianUs)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs)} µs/op`,
+    );
   }
 
   // ES256: padded ALB x-amzn-oidc-data blobs.
@@ -332,10 +401,13 @@ async function benchVerify(f: Fixtures): Promise<void> {
       keySource: { type: 'alb', baseUrl: f.albBase },
     };
     const deps = { keys: f.store };
-    const inline: VerifyOptions = { ...options, keySource: { type: 'pem', pem: publicPem(f.ec), label: 'inline PEM' } };
+    const inline: VerifyOptions = {
+      ...options,
+      keySource: { type: 'pem', pem: publicPem(f.ec), label: 'inline PEM' },
+    };
     await assertValid('ES256 loopback ALB key', inspectToken(pick(f.albTokens, 0), options, deps));
     await assertValid('ES256 inline PEM', inspectToken(pick(f.albTokens, 0), inline, deps));
-    const joseLocal = createLocalJWKSet({ keys: [f.ec.jwk as never] });
+    const joseLocal = createLocalJWKSet({ keys: [f.ec.jwk] });
     const joseOptions = { issuer: ISSUER, algorithms: ['ES256'] };
     await jwtVerify(pick(f.albTokens, 0), joseLocal, joseOptions);
     const aws = AlbJwtVerifier.create({ albArn: ALB_ARN, issuer: ISSUER, clientId: CLIENT_ID });
@@ -344,19 +416,53 @@ async function benchVerify(f: Fixtures): Promise<void> {
 
     const rows = await interleave(
       [
-        { name: 'floor: crypto.verify, cached KeyObject', async: false, run: (i) => floorVerify(pick(prepared, i), key, true) },
-        { name: 'ours: inspectToken, warm loopback ALB key', async: true, run: (i) => inspectToken(pick(f.albTokens, i), options, deps) },
-        { name: 'ours: inspectToken, inline PEM', async: true, run: (i) => inspectToken(pick(f.albTokens, i), inline, deps) },
-        { name: 'ours: decodeToken + verifyDecoded (verify only)', async: true, run: (i) => verifyDecoded(decodeToken(pick(f.albTokens, i)), options, deps) },
-        { name: 'jose jwtVerify + createLocalJWKSet', async: true, run: (i) => jwtVerify(pick(f.albTokens, i), joseLocal, joseOptions) },
-        { name: 'aws-jwt-verify AlbJwtVerifier.verify (cacheJwks)', async: true, run: (i) => aws.verify(pick(f.albTokens, i)) },
-        { name: 'aws-jwt-verify AlbJwtVerifier.verifySync (cacheJwks)', async: false, run: (i) => aws.verifySync(pick(f.albTokens, i)) },
+        {
+          name: 'floor: crypto.verify, cached KeyObject',
+          async: false,
+          run: (i) => floorVerify(pick(prepared, i), key, true),
+        },
+        {
+          name: 'ours: inspectToken, warm loopback ALB key',
+          async: true,
+          run: (i) => inspectToken(pick(f.albTokens, i), options, deps),
+        },
+        {
+          name: 'ours: inspectToken, inline PEM',
+          async: true,
+          run: (i) => inspectToken(pick(f.albTokens, i), inline, deps),
+        },
+        {
+          name: 'ours: decodeToken + verifyDecoded (verify only)',
+          async: true,
+          run: (i) => verifyDecoded(decodeToken(pick(f.albTokens, i)), options, deps),
+        },
+        {
+          name: 'jose jwtVerify + createLocalJWKSet',
+          async: true,
+          run: (i) => jwtVerify(pick(f.albTokens, i), joseLocal, joseOptions),
+        },
+        {
+          name: 'aws-jwt-verify AlbJwtVerifier.verify (cacheJwks)',
+          async: true,
+          run: (i) => aws.verify(pick(f.albTokens, i)),
+        },
+        {
+          name: 'aws-jwt-verify AlbJwtVerifier.verifySync (cacheJwks)',
+          async: false,
+          run: (i) => aws.verifySync(pick(f.albTokens, i)),
+        },
       ],
-      { rounds, batch: 50, warmup: 200 },
+      { rounds, batch: 25, warmup: 200 },
     );
     contenderTable('Verify ES256 (padded ALB x-amzn-oidc-data, warm keys)', rows);
     const ours = rows[1] as ContenderResult;
-    result('verify-es256-ratio', ours.ratio, 'x floor', 1.3, `${fmt(ours.medianUs)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs)} µs/op`);
+    result(
+      'verify-es256-ratio',
+      ours.ratio,
+      'x floor',
+      1.3,
+      `${fmt(ours.medianUs)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs)} µs/op`,
+    );
   }
 }
 
@@ -378,23 +484,52 @@ async function benchDecode(f: Fixtures): Promise<void> {
     const first = token.indexOf('.');
     const second = token.indexOf('.', first + 1);
     const header = JSON.parse(Buffer.from(token.slice(0, first), 'base64url').toString('utf8')) as unknown;
-    const payload = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8')) as unknown;
+    const payload = JSON.parse(
+      Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'),
+    ) as unknown;
     return header && payload;
   };
   const report = decodeReport(pick(0), f.now);
-  if (report.kind !== 'cognito-access') throw new Error(`decode: expected a Cognito access token, got ${report.kind}`);
+  if (report.kind !== 'cognito-access')
+    throw new Error(`decode: expected a Cognito access token, got ${report.kind}`);
   const rows = await interleave(
     [
-      { name: 'floor: base64url + JSON.parse of header and payload', async: false, run: (i) => bare(pick(i)) },
-      { name: 'ours: decodeReport (decode, classify, all lints, claims table)', async: false, run: (i) => decodeReport(pick(i), f.now) },
-      { name: 'ours: decodeToken only (strict decode + classify)', async: false, run: (i) => decodeToken(pick(i)) },
+      {
+        name: 'floor: base64url + JSON.parse of header and payload',
+        async: false,
+        run: (i) => bare(pick(i)),
+      },
+      {
+        name: 'ours: decodeReport (decode, classify, all lints, claims table)',
+        async: false,
+        run: (i) => decodeReport(pick(i), f.now),
+      },
+      {
+        name: 'ours: decodeToken + lintToken (decode, classify, lints; no claims table)',
+        async: false,
+        run: (i) => {
+          const decoded = decodeToken(pick(i));
+          return lintToken(decoded, f.now) && decoded;
+        },
+      },
+      {
+        name: 'ours: decodeToken only (strict decode + classify)',
+        async: false,
+        run: (i) => decodeToken(pick(i)),
+      },
       { name: 'jose decodeJwt', async: false, note: 'payload only', run: (i) => decodeJwt(pick(i)) },
     ],
-    { rounds: QUICK ? 11 : 41, batch: 1000, warmup: 3000 },
+    { rounds: QUICK ? 11 : 81, batch: 500, warmup: 3000 },
   );
   contenderTable(`Decode a Cognito access token (${pick(0).length} chars), no crypto`, rows);
   const ours = rows[1] as ContenderResult;
-  result('decode-ratio', ours.ratio, 'x floor', 2, `${fmt(ours.medianUs, 2)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs, 2)} µs/op`);
+  result(
+    'decode-ratio',
+    ours.ratio,
+    'x floor',
+    2,
+    `${fmt(ours.medianUs, 2)} µs/op vs floor ${fmt((rows[0] as ContenderResult).medianUs, 2)} µs/op`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -424,12 +559,12 @@ class BenchDocument {
 }
 
 interface HoverModules {
-  standIn: typeof import('./vscodeStandIn.ts');
-  hover: typeof import('../src/vscode/hover.ts');
-  verification: typeof import('../src/vscode/verification.ts');
-  keyService: typeof import('../src/vscode/keyService.ts');
-  log: typeof import('../src/vscode/log.ts');
-  secrets: typeof import('../src/vscode/secrets.ts');
+  standIn: typeof StandInModule;
+  hover: typeof HoverModule;
+  verification: typeof VerificationModule;
+  keyService: typeof KeyServiceModule;
+  log: typeof LogModule;
+  secrets: typeof SecretsModule;
 }
 
 /** The extension's modules with `vscode` resolved to the stand-in. */
@@ -470,7 +605,6 @@ function httpFile(tokens: string[], minBytes: number): string {
  * token-free lines to at least `minBytes`; the last line is a Cognito access token in an Authorization header. */
 function logFile(cognito: string[], service: string[], tokens: number, minBytes: number): string {
   const lines: string[] = [];
-  let size = 0;
   const time = Date.UTC(2025, 0, 1);
   const stamp = (i: number): string => new Date(time + i * 37).toISOString();
   const tokenLine = (i: number): string =>
@@ -489,12 +623,12 @@ function logFile(cognito: string[], service: string[], tokens: number, minBytes:
       lines.push(`${stamp(i)} ${filler}`);
       nextFiller += every;
     }
-    const line = tokenLine(i);
-    lines.push(line);
-    size += line.length + 1;
+    lines.push(tokenLine(i));
   }
   const text = lines.join('\n');
-  return text.length >= minBytes ? text : `${`${stamp(0)} ${filler}\n`.repeat(Math.ceil((minBytes - text.length) / (filler.length + 26)))}${text}`;
+  return text.length >= minBytes
+    ? text
+    : `${`${stamp(0)} ${filler}\n`.repeat(Math.ceil((minBytes - text.length) / (filler.length + 26)))}${text}`;
 }
 
 async function benchHover(f: Fixtures, dir: string): Promise<void> {
@@ -512,10 +646,13 @@ async function benchHover(f: Fixtures, dir: string): Promise<void> {
   const keys = new m.keyService.KeyService(log, memoryGet);
   const warm = await keys.provider.jwks(cognitoUrl);
   if (!warm.ok) throw new Error(`hover: could not warm the key cache: ${warm.error.message}`);
-  const secrets = new m.secrets.HmacSecrets(extensionContext(ROOT).secrets as never);
+  const secrets = new m.secrets.HmacSecrets(extensionContext(ROOT).secrets);
   const verifier = new m.verification.Verifier((network) => keys.providerFor(network), secrets);
   const provider = new m.hover.TokenHoverProvider(verifier, log);
-  const cancel = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+  const cancel = {
+    isCancellationRequested: false,
+    onCancellationRequested: () => ({ dispose: () => undefined }),
+  };
 
   // Service tokens for the log: short ES256 JWTs of another issuer.
   const service: string[] = [];
@@ -550,7 +687,7 @@ async function benchHover(f: Fixtures, dir: string): Promise<void> {
     const length = text.length - start;
     const character = start + ((i * 97) % length);
     const t = performance.now();
-    const hover = await provider.provideHover(doc as never, new Position(line, character) as never, cancel as never);
+    const hover = await provider.provideHover(doc as never, new Position(line, character) as never, cancel);
     (timings[index] as number[]).push(performance.now() - t);
     const contents = hover?.contents as unknown as { value: string } | undefined;
     return contents?.value ?? '';
@@ -626,7 +763,13 @@ async function benchHover(f: Fixtures, dir: string): Promise<void> {
     ].join('\n'),
   );
   result('hover-p95-small-ms', small.p95, 'ms', 2, `${fmt(small.bytes / 1024, 1)} KiB .http file`);
-  result('hover-p95-large-ms', large.p95, 'ms', 2, `${fmt(large.bytes / 2 ** 20, 1)} MiB log, ${large.tokens} tokens`);
+  result(
+    'hover-p95-large-ms',
+    large.p95,
+    'ms',
+    2,
+    `${fmt(large.bytes / 2 ** 20, 1)} MiB log, ${large.tokens} tokens`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -671,11 +814,14 @@ function harFile(tokens: string[], entries: number): string {
 }
 
 function harTokens(text: string): string[] {
-  const har = JSON.parse(text) as { log: { entries: { request: { headers: { name: string; value: string }[] } }[] } };
+  const har = JSON.parse(text) as {
+    log: { entries: { request: { headers: { name: string; value: string }[] } }[] };
+  };
   const out: string[] = [];
   for (const entry of har.log.entries) {
     for (const header of entry.request.headers) {
-      if (header.name.toLowerCase() === 'authorization' && /^bearer\s/i.test(header.value)) out.push(header.value.slice(7).trim());
+      if (header.name.toLowerCase() === 'authorization' && /^bearer\s/i.test(header.value))
+        out.push(header.value.slice(7).trim());
     }
   }
   return out;
@@ -686,8 +832,20 @@ async function benchBulk(f: Fixtures, dir: string): Promise<void> {
   const distinct: string[] = [];
   const times = { iat: f.now - 60, auth_time: f.now - 60, exp: f.now + 3600 };
   for (let i = 0; i < 100; i++) {
-    distinct.push(signToken({ kid: f.rsa.kid, alg: 'RS256' }, idClaims({ ...times, jti: `bulk-id-${i}` }), f.rsa.privateKey));
-    distinct.push(signToken({ kid: f.rsa.kid, alg: 'RS256' }, accessClaims({ ...times, jti: `bulk-ac-${i}` }), f.rsa.privateKey));
+    distinct.push(
+      signToken(
+        { kid: f.rsa.kid, alg: 'RS256' },
+        idClaims({ ...times, jti: `bulk-id-${i}` }),
+        f.rsa.privateKey,
+      ),
+    );
+    distinct.push(
+      signToken(
+        { kid: f.rsa.kid, alg: 'RS256' },
+        accessClaims({ ...times, jti: `bulk-ac-${i}` }),
+        f.rsa.privateKey,
+      ),
+    );
   }
   const path = join(dir, 'session.har');
   writeFileSync(path, harFile(distinct, 10_000));
@@ -695,7 +853,12 @@ async function benchBulk(f: Fixtures, dir: string): Promise<void> {
   const tExtract = performance.now();
   const tokens = harTokens(text);
   const extractMs = performance.now() - tExtract;
-  const options: VerifyOptions = { now: f.now, issuer: ISSUER, audience: [CLIENT_ID], keySource: { type: 'jwks-url', url: f.jwksUrl } };
+  const options: VerifyOptions = {
+    now: f.now,
+    issuer: ISSUER,
+    audience: [CLIENT_ID],
+    keySource: { type: 'jwks-url', url: f.jwksUrl },
+  };
   const deps = { keys: f.store };
   const key = f.rsa.publicKey;
   const ours = async (): Promise<number> => {
@@ -707,11 +870,20 @@ async function benchBulk(f: Fixtures, dir: string): Promise<void> {
     let valid = 0;
     for (const token of tokens) {
       const dot = token.lastIndexOf('.');
-      if (cryptoVerify('sha256', Buffer.from(token.slice(0, dot), 'latin1'), key, Buffer.from(token.slice(dot + 1), 'base64url'))) valid++;
+      if (
+        cryptoVerify(
+          'sha256',
+          Buffer.from(token.slice(0, dot), 'latin1'),
+          key,
+          Buffer.from(token.slice(dot + 1), 'base64url'),
+        )
+      )
+        valid++;
     }
     return valid;
   };
-  if ((await ours()) !== tokens.length || floor() !== tokens.length) throw new Error('bulk: not every HAR token verified');
+  if ((await ours()) !== tokens.length || floor() !== tokens.length)
+    throw new Error('bulk: not every HAR token verified');
   const rounds = QUICK ? 3 : 7;
   const oursMs: number[] = [];
   const floorMs: number[] = [];
@@ -738,7 +910,13 @@ async function benchBulk(f: Fixtures, dir: string): Promise<void> {
       `${rounds} passes each, alternated; extracting the tokens (JSON.parse of the HAR + header scan) took ${fmt(extractMs)} ms once and is outside both loops.`,
     ].join('\n'),
   );
-  result('bulk-ratio', ratio, 'x floor', 1.3, `${Math.round(perSecond(median(oursMs))).toLocaleString('en-US')} tokens/s (floor ${Math.round(perSecond(median(floorMs))).toLocaleString('en-US')})`);
+  result(
+    'bulk-ratio',
+    ratio,
+    'x floor',
+    1.3,
+    `${Math.round(perSecond(median(oursMs))).toLocaleString('en-US')} tokens/s (floor ${Math.round(perSecond(median(floorMs))).toLocaleString('en-US')})`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -755,17 +933,25 @@ interface ChildReport {
   moduleInits: [string, number][];
   keyCalls: string[];
   fileReads: string[];
-  standIn: { commands: number; hoverProviders: number; webviewViewProviders: string[]; outputChannels: string[]; watchers: number; missing: string[] };
+  standIn: {
+    commands: number;
+    hoverProviders: number;
+    webviewViewProviders: string[];
+    outputChannels: string[];
+    watchers: number;
+    missing: string[];
+  };
   subscriptions: number;
 }
 
-type EsbuildModule = typeof import('esbuild');
-
 async function benchActivation(dir: string): Promise<void> {
-  const esbuild = (await import('esbuild')) as EsbuildModule;
+  const esbuild: typeof Esbuild = await import('esbuild');
   const bundle = join(ROOT, 'dist', 'extension.js');
   const hadDevBuild = existsSync(bundle) && readFileSync(bundle, 'utf8').includes('sourceMappingURL');
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`production build failed:\n${build.stderr}`);
   const hostBytes = statSync(bundle).size;
 
@@ -803,14 +989,47 @@ async function benchActivation(dir: string): Promise<void> {
             const rel = loadArgs.path.startsWith(ROOT) ? loadArgs.path.slice(ROOT.length + 1) : loadArgs.path;
             const marker = `globalThis.__benchInit&&globalThis.__benchInit.push([${JSON.stringify(rel)},performance.now()]);\n`;
             const strict = /^\s*(['"])use strict\1;?/.exec(source);
-            const contents = strict ? `${strict[0]}\n${marker}${source.slice(strict[0].length)}` : marker + source;
-            return { contents, loader: loadArgs.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: resolve(loadArgs.path, '..') };
+            const contents = strict
+              ? `${strict[0]}\n${marker}${source.slice(strict[0].length)}`
+              : marker + source;
+            return {
+              contents,
+              loader: loadArgs.path.endsWith('.ts') ? 'ts' : 'js',
+              resolveDir: resolve(loadArgs.path, '..'),
+            };
           });
         },
       },
     ],
   });
   const inputs = Object.keys(meta.metafile.inputs);
+  // Size by package / source folder, from a build with exactly the production options (no markers).
+  const sized = await esbuild.build({
+    entryPoints: [join(ROOT, 'src/vscode/extension.ts')],
+    outfile: join(dir, 'extension.sized.js'),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const sizeGroups = new Map<string, number>();
+  for (const output of Object.values(sized.metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const group =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ??
+        (/^src\/core\/[^/]+\//.test(path)
+          ? path.split('/').slice(0, 3).join('/')
+          : path.split('/').slice(0, 2).join('/'));
+      sizeGroups.set(group, (sizeGroups.get(group) ?? 0) + input.bytesInOutput);
+    }
+  }
+  const biggest = [...sizeGroups].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  const sizeLine = biggest.map(([group, bytes]) => `${group} ${fmt(bytes / 1024, 1)} KiB`).join(', ');
   const bundled = (pattern: RegExp): string[] => inputs.filter((p) => pattern.test(p));
 
   const samples = QUICK ? 7 : 21;
@@ -823,7 +1042,6 @@ async function benchActivation(dir: string): Promise<void> {
   const tracedRun = spawnSync(process.execPath, [child, traced, ROOT], { encoding: 'utf8', timeout: 20_000 });
   if (tracedRun.status !== 0) throw new Error(`traced activation child failed:\n${tracedRun.stderr}`);
   const trace = JSON.parse(tracedRun.stdout) as ChildReport;
-  if (hadDevBuild) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
 
   const total = reports.map((r) => r.totalMs);
   const load = reports.map((r) => r.loadMs);
@@ -831,19 +1049,35 @@ async function benchActivation(dir: string): Promise<void> {
   const first = reports[0] as ChildReport;
   // Init cost per package (node_modules) or per source file, from the traced copy.
   const groupOf = (path: string): string => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path;
-  const initMs = new Map<string, { files: number; ms: number }>();
+  const initMs = new Map<string, { files: number; ms: number; paths: Set<string> }>();
   for (const [path, ms] of trace.moduleInits) {
     const group = groupOf(path);
-    const entry = initMs.get(group) ?? { files: 0, ms: 0 };
-    entry.files++;
+    const entry = initMs.get(group) ?? { files: 0, ms: 0, paths: new Set<string>() };
+    entry.paths.add(path); // a module resumed after a require appears again: count it once
+    entry.files = entry.paths.size;
     entry.ms += ms;
     initMs.set(group, entry);
   }
   const initTotal = trace.moduleInits.reduce((sum, [, ms]) => sum + ms, 0);
   const topInits = [...initMs].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
-  const heavy = ['crypto', 'http', 'https', 'tls', 'net', 'dns', 'zlib', 'http2', 'worker_threads', 'child_process'];
-  const builtinsLoaded = heavy.filter((name) => first.internalModules.some((m) => m === `NativeModule ${name}`));
-  const builtinsLater = heavy.filter((name) => first.laterInternalModules.some((m) => m === `NativeModule ${name}`));
+  const heavy = [
+    'crypto',
+    'http',
+    'https',
+    'tls',
+    'net',
+    'dns',
+    'zlib',
+    'http2',
+    'worker_threads',
+    'child_process',
+  ];
+  const builtinsLoaded = heavy.filter((name) =>
+    first.internalModules.some((m) => m === `NativeModule ${name}`),
+  );
+  const builtinsLater = heavy.filter((name) =>
+    first.laterInternalModules.some((m) => m === `NativeModule ${name}`),
+  );
   const joseBundled = bundled(/node_modules\/jose\//);
   const webviewBundled = bundled(/^webview\/|@vscode-elements/);
   const entry = 'src/vscode/extension.ts';
@@ -866,20 +1100,29 @@ async function benchActivation(dir: string): Promise<void> {
     return undefined;
   };
   const lazyLink = (chain: string[]): string => {
-    const index = chain.findIndex((p, i) => p.startsWith('src/vscode/') && !(chain[i + 1] ?? '').startsWith('src/vscode/'));
-    return index >= 0 ? `${chain[index] as string} -> ${chain[index + 1] as string}` : chain.slice(0, 2).join(' -> ');
+    const index = chain.findIndex(
+      (p, i) => p.startsWith('src/vscode/') && !(chain[i + 1] ?? '').startsWith('src/vscode/'),
+    );
+    return index >= 0
+      ? `${chain[index] as string} -> ${chain[index + 1] as string}`
+      : chain.slice(0, 2).join(' -> ');
   };
   const loadedLines = [
     `- Bundled at all: jose ${joseBundled.length > 0 ? `YES (${joseBundled.length} files)` : 'no'}; webview code ${webviewBundled.length > 0 ? `YES (${webviewBundled.length} files)` : 'no'}; ` +
       `yaml ${bundled(/node_modules\/yaml\//).length} files.`,
     `- Required by the bundle during load + activate(): ${[...new Set(first.requests)].filter((r) => r !== bundle).join(', ') || 'nothing'}` +
-      (first.laterRequests.length > 0 ? `; within 100 ms after: ${[...new Set(first.laterRequests)].join(', ')}` : ''),
+      (first.laterRequests.length > 0
+        ? `; within 100 ms after: ${[...new Set(first.laterRequests)].join(', ')}`
+        : ''),
     `- Heavy Node built-ins initialised: ${builtinsLoaded.join(', ') || 'none'}` +
       (builtinsLater.length > 0 ? `; within 100 ms after activate(): ${builtinsLater.join(', ')}` : ''),
     `- Key imports / key generation during activation: ${first.keyCalls.length === 0 ? 'none' : first.keyCalls.join(', ')}; files read: ${first.fileReads.length === 0 ? 'none' : first.fileReads.join(', ')}`,
     `- Top-level code run at load (traced copy of the bundle, one sample, ${fmt(initTotal, 1)} ms in all): ` +
       topInits
-        .map(([group, v]) => `${group} ${fmt(v.ms, 1)} ms${group.startsWith('require ') ? '' : ` (${v.files} module${v.files === 1 ? '' : 's'})`}`)
+        .map(
+          ([group, v]) =>
+            `${group} ${fmt(v.ms, 1)} ms${group.startsWith('require ') ? '' : ` (${v.files} module${v.files === 1 ? '' : 's'})`}`,
+        )
         .join(', '),
     `- Stand-in: ${first.standIn.commands} commands, ${first.standIn.hoverProviders} hover provider, webview views ${first.standIn.webviewViewProviders.join(', ') || 'none'}, ` +
       `${first.standIn.watchers} file watchers, ${first.subscriptions} subscriptions; vscode API not modelled: ${first.standIn.missing.join(', ') || 'none'}`,
@@ -897,8 +1140,12 @@ async function benchActivation(dir: string): Promise<void> {
   const httpChain = chainTo((p) => p === 'node:https' || p === 'https');
   if (httpChain && builtinsLoaded.includes('https')) {
     const owner = httpChain[httpChain.length - 2] as string;
-    const networkModules = ['node:http', 'node:https', 'node:dns', 'http', 'https', 'dns'].map((m) => `require ${m}`);
-    const cost = trace.moduleInits.filter(([path]) => networkModules.includes(path)).reduce((sum, [, ms]) => sum + ms, 0);
+    const networkModules = ['node:http', 'node:https', 'node:dns', 'http', 'https', 'dns'].map(
+      (m) => `require ${m}`,
+    );
+    const cost = trace.moduleInits
+      .filter(([path]) => networkModules.includes(path))
+      .reduce((sum, [, ms]) => sum + ms, 0);
     problems.push(
       `activation: node:https${builtinsLoaded.includes('tls') ? ' (with tls, net)' : ''} and node:http are initialised at activation ` +
         `(${owner}'s top level, ${fmt(cost, 1)} ms in the traced sample), though no key is fetched before the first verification. ` +
@@ -907,7 +1154,9 @@ async function benchActivation(dir: string): Promise<void> {
     );
   }
   const cryptoChain = chainTo((p) => p === 'node:crypto' || p === 'crypto');
-  const cryptoCost = trace.moduleInits.filter(([path]) => path === 'require node:crypto' || path === 'require crypto').reduce((sum, [, ms]) => sum + ms, 0);
+  const cryptoCost = trace.moduleInits
+    .filter(([path]) => path === 'require node:crypto' || path === 'require crypto')
+    .reduce((sum, [, ms]) => sum + ms, 0);
   if (cryptoChain && builtinsLoaded.includes('crypto')) {
     problems.push(
       `activation: node:crypto is initialised at load (${fmt(cryptoCost, 1)} ms in the traced sample; about 3 ms in a quiet fresh process), ` +
@@ -917,8 +1166,25 @@ async function benchActivation(dir: string): Promise<void> {
         'load on first use; activation then only registers commands and providers.',
     );
   }
-  if (joseBundled.length > 0) problems.push(`bundle: jose is bundled into dist/extension.js (${joseBundled.length} files); the host should not need it.`);
-  if (webviewBundled.length > 0) problems.push(`bundle: webview code is bundled into the host (${webviewBundled.join(', ')}).`);
+  if (hostBytes > 250 * 1024) {
+    const lazy = biggest.filter(([group]) => /yaml|simulate|iac/.test(group));
+    const lazyBytes = lazy.reduce((sum, [, bytes]) => sum + bytes, 0);
+    problems.push(
+      `bundle: dist/extension.js is ${fmt(hostBytes / 1024, 1)} KiB minified (target 250). Largest parts: ${sizeLine}. ` +
+        (lazy.length > 0
+          ? `${lazy.map(([group]) => group).join(', ')} (${fmt(lazyBytes / 1024, 1)} KiB) serve only the Authorizer Simulator: ` +
+            'build them as a second esbuild entry (e.g. dist/simulatorHost.js, added to the .vscodeignore allow-list) that the ' +
+            'simulator view require()s on first use; the activation bundle then shrinks by about that much and loads faster ' +
+            '(core modules both need are duplicated in the second file, which costs VSIX bytes only).'
+          : 'Move code needed only after first use into a second, lazily required bundle.'),
+    );
+  }
+  if (joseBundled.length > 0)
+    problems.push(
+      `bundle: jose is bundled into dist/extension.js (${joseBundled.length} files); the host should not need it.`,
+    );
+  if (webviewBundled.length > 0)
+    problems.push(`bundle: webview code is bundled into the host (${webviewBundled.join(', ')}).`);
   details.push(
     [
       '### Activation (bundled dist/extension.js, production build; fresh process per sample)',
@@ -929,38 +1195,76 @@ async function benchActivation(dir: string): Promise<void> {
       `| activate(context) | ${fmt(median(act), 2)} | ${fmt(percentile(act, 95), 2)} | ${fmt(Math.min(...act), 2)} |`,
       `| load + activate | ${fmt(median(total), 2)} | ${fmt(percentile(total, 95), 2)} | ${fmt(Math.min(...total), 2)} |`,
       '',
+      `Host bundle ${fmt(hostBytes / 1024, 1)} KiB minified; largest parts: ${sizeLine}.`,
+      '',
       `${samples} samples. What activation loaded:`,
       '',
       ...loadedLines,
     ].join('\n'),
   );
-  result('activation-ms', median(total), 'ms', 20, `median of ${samples} fresh processes (load ${fmt(median(load), 1)} + activate ${fmt(median(act), 1)})`);
-  result('host-bundle-kb', hostBytes / 1024, 'KiB', 250, 'dist/extension.js, node scripts/build.mjs --production');
-  await vsix();
+  result(
+    'activation-ms',
+    median(total),
+    'ms',
+    20,
+    `median of ${samples} fresh processes (load ${fmt(median(load), 1)} + activate ${fmt(median(act), 1)})`,
+  );
+  result(
+    'host-bundle-kb',
+    hostBytes / 1024,
+    'KiB',
+    250,
+    'dist/extension.js, node scripts/build.mjs --production',
+  );
+  vsix();
+  // Leave dist/ as it was found (a development build) for colleagues running tests against it.
+  if (hadDevBuild) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
 }
 
-async function vsix(): Promise<void> {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+function vsix(): void {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
   const script = pkg.scripts?.['package'];
   if (script === undefined) {
     result('vsix-kb', null, 'KiB', 1024, 'not measured: package.json has no "package" script yet');
     return;
   }
   const started = Date.now();
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000 });
+  const run = spawnSync('npm', ['run', 'package', '--silent'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   if (run.status !== 0) {
-    result('vsix-kb', null, 'KiB', 1024, `not measured: npm run package failed (${(run.stderr || run.stdout).trim().split('\n').slice(-1)[0] ?? 'no output'})`);
+    result(
+      'vsix-kb',
+      null,
+      'KiB',
+      1024,
+      `not measured: npm run package failed (${(run.stderr || run.stdout).trim().split('\n').slice(-1)[0] ?? 'no output'})`,
+    );
     return;
   }
   const candidates = [ROOT, join(ROOT, 'dist'), join(ROOT, 'out')]
     .filter((d) => existsSync(d))
-    .flatMap((d) => readdirSync(d).filter((name) => name.endsWith('.vsix')).map((name) => join(d, name)))
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((name) => name.endsWith('.vsix'))
+        .map((name) => join(d, name)),
+    )
     .map((path) => ({ path, stat: statSync(path) }))
     .filter((c) => c.stat.mtimeMs >= started - 1000)
     .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
   const newest = candidates[0];
   if (!newest) {
-    result('vsix-kb', null, 'KiB', 1024, 'not measured: npm run package wrote no new .vsix in the repository root, dist/ or out/');
+    result(
+      'vsix-kb',
+      null,
+      'KiB',
+      1024,
+      'not measured: npm run package wrote no new .vsix in the repository root, dist/ or out/',
+    );
     return;
   }
   result('vsix-kb', newest.stat.size / 1024, 'KiB', 1024, newest.path.slice(ROOT.length + 1));
@@ -999,7 +1303,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await f?.server.close();
-    if (process.env["BENCH_KEEP"]) progress(`kept ${dir}`);
+    if (process.env['BENCH_KEEP']) progress(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
@@ -1019,17 +1323,23 @@ async function main(): Promise<void> {
     '| --- | ---: | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.id} | ${r.value === null ? 'not measured' : r.value} | ${r.unit} | ${r.target} | ${r.met === null ? '-' : r.met ? 'yes' : '**NO**'} | ${r.note ?? ''} |`,
+        `| ${r.id} | ${r.value === null ? 'not measured' : r.value} | ${r.unit} | <= ${r.target} | ${r.met === null ? '-' : r.met ? 'yes' : '**NO**'} | ${r.note ?? ''} |`,
     ),
     '',
     ...details.flatMap((d) => [d, '']),
-    ...(problems.length > 0 ? ['### Problems seen by this run', '', ...problems.map((p) => `- ${p}`), ''] : []),
-    `Run took ${fmt(seconds, 1)} s (sink ${sink > 0 ? 'ok' : 'empty'}).`,
+    ...(problems.length > 0
+      ? ['### Problems seen by this run', '', ...problems.map((p) => `- ${p}`), '']
+      : []),
+    `Run took ${fmt(seconds, 1)} s; load average at the end ${loadavg()
+      .map((v) => fmt(v, 2))
+      .join(' ')} (sink ${sink > 0 ? 'ok' : 'empty'}).`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -63,10 +63,22 @@ export class Uri {
   }
   static parse(value: string): Uri {
     const url = new URL(value);
-    return new Uri(url.protocol.replace(/:$/, ''), url.host, url.pathname, url.search.slice(1), url.hash.slice(1));
+    return new Uri(
+      url.protocol.replace(/:$/, ''),
+      url.host,
+      url.pathname,
+      url.search.slice(1),
+      url.hash.slice(1),
+    );
   }
   static joinPath(base: Uri, ...segments: string[]): Uri {
-    return new Uri(base.scheme, base.authority, [base.path, ...segments].join('/').replace(/\/+/g, '/'), '', '');
+    return new Uri(
+      base.scheme,
+      base.authority,
+      [base.path, ...segments].join('/').replace(/\/+/g, '/'),
+      '',
+      '',
+    );
   }
   get fsPath(): string {
     return this.path;
@@ -98,7 +110,12 @@ export class Position {
 export class Range {
   readonly start: Position;
   readonly end: Position;
-  constructor(startLine: number | Position, startCharacter: number | Position, endLine?: number, endCharacter?: number) {
+  constructor(
+    startLine: number | Position,
+    startCharacter: number | Position,
+    endLine?: number,
+    endCharacter?: number,
+  ) {
     if (startLine instanceof Position && startCharacter instanceof Position) {
       this.start = startLine;
       this.end = startCharacter;
@@ -321,7 +338,10 @@ export const workspace = recorded('workspace', {
 });
 
 export const env = recorded('env', {
-  clipboard: { readText: (): Promise<string> => Promise.resolve(''), writeText: (): Promise<void> => Promise.resolve() },
+  clipboard: {
+    readText: (): Promise<string> => Promise.resolve(''),
+    writeText: (): Promise<void> => Promise.resolve(),
+  },
   language: 'en',
   appName: 'stand-in',
   uiKind: 1,
@@ -343,7 +363,11 @@ export function extensionContext(extensionPath: string): {
   asAbsolutePath(relative: string): string;
 } {
   const secrets = new Map<string, string>();
-  const memento = { get: (): undefined => undefined, update: (): Promise<void> => Promise.resolve(), keys: (): string[] => [] };
+  const memento = {
+    get: (): undefined => undefined,
+    update: (): Promise<void> => Promise.resolve(),
+    keys: (): string[] => [],
+  };
   return {
     subscriptions: [],
     extensionUri: Uri.file(extensionPath),

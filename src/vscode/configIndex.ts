@@ -4,7 +4,12 @@ import * as vscode from 'vscode';
 import { looksLikeInfrastructure } from '../core/iac/index.ts';
 import { isAuthdebugFile, loadConfig } from '../core/simulate/loadConfig.ts';
 import type { SimConfig } from '../core/simulate/model.ts';
-import type { AuthorizerOption, ConfigOption, RouteOption, SimulatorConfigState } from '../shared/protocol.ts';
+import type {
+  AuthorizerOption,
+  ConfigOption,
+  RouteOption,
+  SimulatorConfigState,
+} from '../shared/protocol.ts';
 import type { Log } from './log.ts';
 import { readSettings } from './settings.ts';
 
@@ -71,8 +76,8 @@ export class ConfigIndex implements vscode.Disposable {
     const configs: ConfigOption[] = [];
     const authorizers: AuthorizerOption[] = [];
     const routes: RouteOption[] = [];
-    const sorted = [...this.entries.values()].sort(
-      (a, b) => (a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'authdebug' ? -1 : 1),
+    const sorted = [...this.entries.values()].sort((a, b) =>
+      a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'authdebug' ? -1 : 1,
     );
     for (const entry of sorted) {
       configs.push({
@@ -114,9 +119,12 @@ export class ConfigIndex implements vscode.Disposable {
     const found = new Map<string, vscode.Uri>();
     for (const glob of readSettings().configFiles) {
       try {
-        for (const uri of await vscode.workspace.findFiles(glob, EXCLUDE, MAX_FILES)) found.set(uri.toString(), uri);
+        for (const uri of await vscode.workspace.findFiles(glob, EXCLUDE, MAX_FILES))
+          found.set(uri.toString(), uri);
       } catch (error) {
-        this.log.warn(`Config glob ${glob} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(
+          `Config glob ${glob} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     const loaded = await Promise.all([...found.values()].map((uri) => this.load(uri)));
@@ -124,7 +132,9 @@ export class ConfigIndex implements vscode.Disposable {
     this.entries.clear();
     for (const entry of loaded) if (entry) this.entries.set(entry.id, entry);
     this.scanning = false;
-    this.log.info(`Found ${this.entries.size} simulator configuration(s) in ${found.size} candidate file(s) in ${Date.now() - started} ms`);
+    this.log.info(
+      `Found ${this.entries.size} simulator configuration(s) in ${found.size} candidate file(s) in ${Date.now() - started} ms`,
+    );
     this.emitter.fire();
   }
 
@@ -179,14 +189,18 @@ export class ConfigIndex implements vscode.Disposable {
     } catch {
       return undefined;
     }
-    const label = vscode.workspace.asRelativePath(uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
+    const label = vscode.workspace.asRelativePath(
+      uri,
+      vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1,
+    );
     const kind = isAuthdebugFile(uri.path) ? 'authdebug' : 'infrastructure';
     const id = uri.toString();
     try {
       // Any YAML/JSON file matches the globs; only those the core recognises as infrastructure are listed.
       if (kind === 'infrastructure' && !looksLikeInfrastructure(text)) return undefined;
       const result = loadConfig(label, text);
-      if (!result.ok) return { id, uri, label, kind, config: undefined, error: result.errors.join('\n'), warnings: [] };
+      if (!result.ok)
+        return { id, uri, label, kind, config: undefined, error: result.errors.join('\n'), warnings: [] };
       const warnings = result.warnings.map((w) => w.message);
       return { id, uri, label, kind, config: result.config, error: undefined, warnings };
     } catch (error) {

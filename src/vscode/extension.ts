@@ -14,7 +14,12 @@ import { SIMULATOR_VIEW_ID, SimulatorViewProvider } from './simulatorView.ts';
 import { clipboardInput, promptInput, selectionInput, tokenAtLocation } from './tokenSource.ts';
 import type { TokenInput } from './tokenSource.ts';
 import { Verifier } from './verification.ts';
-import type { InspectorState, SimulateRequest, SimulationView, SimulatorConfigState } from '../shared/protocol.ts';
+import type {
+  InspectorState,
+  SimulateRequest,
+  SimulationView,
+  SimulatorConfigState,
+} from '../shared/protocol.ts';
 
 /** What the extension exports: enough for the extension-host tests to see what the views render. */
 export interface AuthDebuggerApi {
@@ -59,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     vscode.window.registerWebviewViewProvider(SIMULATOR_VIEW_ID, simulator),
     vscode.languages.registerHoverProvider(HOVER_SELECTOR, new TokenHoverProvider(verifier, log)),
     vscode.commands.registerCommand('authDebugger.decodeToken', async (arg?: unknown) => {
-      const input = tokenAtLocation(arg) ?? selectionInput() ?? (await clipboardInput()) ?? (await promptInput());
+      const input =
+        tokenAtLocation(arg) ?? selectionInput() ?? (await clipboardInput()) ?? (await promptInput());
       if (input) await openInspector(input);
     }),
     vscode.commands.registerCommand('authDebugger.decodeFromClipboard', async () => {
@@ -80,7 +86,10 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
       log.info('Key cache cleared');
       const panel = InspectorPanel.active;
       if (panel) await panel.verify(true);
-      else void vscode.window.showInformationMessage('Auth Debugger: cached keys cleared; they are fetched again on the next verification.');
+      else
+        void vscode.window.showInformationMessage(
+          'Auth Debugger: cached keys cleared; they are fetched again on the next verification.',
+        );
     }),
     vscode.commands.registerCommand('authDebugger.createSampleConfig', () => createSampleConfig(log)),
     vscode.commands.registerCommand('authDebugger.setHmacSecret', () => setHmacSecret(secrets)),
@@ -116,7 +125,9 @@ async function createSampleConfig(log: Log): Promise<void> {
   if (!folder) {
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: SAMPLE_CONFIG });
     await vscode.window.showTextDocument(document);
-    void vscode.window.showInformationMessage('Auth Debugger: open a folder and save this as authdebug.yaml to use it.');
+    void vscode.window.showInformationMessage(
+      'Auth Debugger: open a folder and save this as authdebug.yaml to use it.',
+    );
     return;
   }
   const target = vscode.Uri.joinPath(folder.uri, SAMPLE_CONFIG_NAME);
@@ -131,7 +142,10 @@ async function createSampleConfig(log: Log): Promise<void> {
     log.info(`Created ${target.fsPath}`);
   }
   await vscode.window.showTextDocument(target);
-  if (exists) void vscode.window.showInformationMessage(`Auth Debugger: ${SAMPLE_CONFIG_NAME} already exists; opened it.`);
+  if (exists)
+    void vscode.window.showInformationMessage(
+      `Auth Debugger: ${SAMPLE_CONFIG_NAME} already exists; opened it.`,
+    );
 }
 
 async function setHmacSecret(secrets: HmacSecrets): Promise<void> {

@@ -49,7 +49,11 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     }
     if (token.isCancellationRequested) return undefined;
     const range = new vscode.Range(position.line, found.start, position.line, found.end);
-    const location: DocumentLocation = { uri: document.uri.toString(), line: position.line, character: found.start };
+    const location: DocumentLocation = {
+      uri: document.uri.toString(),
+      line: position.line,
+      character: found.start,
+    };
     return new vscode.Hover(hoverMarkdown(report, found.header, found.scheme, location), range);
   }
 }
@@ -108,7 +112,8 @@ export function hoverMarkdown(
   };
 
   md.appendMarkdown(`**Auth Debugger**: ${kindLabel(report.kind)}`);
-  if (header !== undefined) md.appendMarkdown(` in ${inlineCode(scheme === undefined ? header : `${header} (${scheme})`)}`);
+  if (header !== undefined)
+    md.appendMarkdown(` in ${inlineCode(scheme === undefined ? header : `${header} (${scheme})`)}`);
   md.appendMarkdown('\n\n');
 
   if (report.kind === 'invalid') {
@@ -144,12 +149,17 @@ export function hoverMarkdown(
   else plain('Signature', signatureState(signature?.status === 'pass'));
   const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'signature');
   if (failed.length > 0) line('Failed checks', failed.map((c) => `${c.id} (${c.message})`).join('; '));
-  if (report.warnings.length > 0) plain('Warnings', `${report.warnings.length} (open the Inspector to read them)`);
+  if (report.warnings.length > 0)
+    plain('Warnings', `${report.warnings.length} (open the Inspector to read them)`);
 
   md.appendMarkdown('\n');
-  md.appendMarkdown(`[Open in Token Inspector](${commandLink('authDebugger.decodeToken', location)} "Decode and verify")`);
+  md.appendMarkdown(
+    `[Open in Token Inspector](${commandLink('authDebugger.decodeToken', location)} "Decode and verify")`,
+  );
   md.appendMarkdown(' · ');
-  md.appendMarkdown(`[Simulate an authorizer](${commandLink('authDebugger.openSimulator', location)} "Open the Authorizer Simulator")`);
+  md.appendMarkdown(
+    `[Simulate an authorizer](${commandLink('authDebugger.openSimulator', location)} "Open the Authorizer Simulator")`,
+  );
   return md;
 }
 

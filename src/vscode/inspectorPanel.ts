@@ -143,7 +143,9 @@ export class InspectorPanel implements vscode.Disposable {
         this.ready = true;
         if (this.last) void this.panel.webview.postMessage(this.last);
         if (this.openedAt !== undefined) {
-          this.deps.log.info(`Token Inspector webview ready ${Math.round(performance.now() - this.openedAt)} ms after it opened`);
+          this.deps.log.info(
+            `Token Inspector webview ready ${Math.round(performance.now() - this.openedAt)} ms after it opened`,
+          );
           this.openedAt = undefined;
         }
         break;
@@ -155,7 +157,9 @@ export class InspectorPanel implements vscode.Disposable {
         void this.verify(true);
         break;
       case 'copy':
-        void vscode.env.clipboard.writeText(message.text).then(() => this.post({ type: 'notice', message: 'Copied' }, false));
+        void vscode.env.clipboard
+          .writeText(message.text)
+          .then(() => this.post({ type: 'notice', message: 'Copied' }, false));
         break;
       case 'simulate': {
         const parsed = parseInput(this.text);

@@ -22,10 +22,14 @@ export class KeyService {
       const started = Date.now();
       try {
         const response = await httpGet(url, { ...options, timeoutMs: settings.fetchTimeoutMs });
-        log.info(`GET ${url} -> ${response.status} (${response.body.byteLength} bytes, ${Date.now() - started} ms)`);
+        log.info(
+          `GET ${url} -> ${response.status} (${response.body.byteLength} bytes, ${Date.now() - started} ms)`,
+        );
         return response;
       } catch (error) {
-        log.warn(`GET ${url} failed after ${Date.now() - started} ms: ${error instanceof Error ? error.message : String(error)}`);
+        log.warn(
+          `GET ${url} failed after ${Date.now() - started} ms: ${error instanceof Error ? error.message : String(error)}`,
+        );
         throw error;
       }
     };
@@ -43,7 +47,11 @@ export class KeyService {
   }
 
   private createStore(): KeyProvider {
-    return createKeyStore({ httpGet: this.guarded, now: () => Date.now(), timeoutMs: readSettings().fetchTimeoutMs });
+    return createKeyStore({
+      httpGet: this.guarded,
+      now: () => Date.now(),
+      timeoutMs: readSettings().fetchTimeoutMs,
+    });
   }
 
   /** The provider to verify with: the real store, or a view of its cache that never fetches. */

@@ -29,7 +29,8 @@ export class Log implements vscode.Disposable {
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error instanceof Error ? `: ${error.message}` : typeof error === 'string' ? `: ${error}` : '';
+    const detail =
+      error instanceof Error ? `: ${error.message}` : typeof error === 'string' ? `: ${error}` : '';
     this.channel.error(redact(message + detail));
   }
 

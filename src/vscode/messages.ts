@@ -18,11 +18,15 @@ function text(value: unknown, max = MAX_MESSAGE_TEXT): string | undefined {
 }
 
 function index(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1000 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1000
+    ? value
+    : undefined;
 }
 
 function lineNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 10_000_000 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 10_000_000
+    ? value
+    : undefined;
 }
 
 function shortList(value: unknown): string[] | undefined {
@@ -41,7 +45,8 @@ function whatIf(value: unknown): WhatIf | undefined | null {
   if (!isBag(value)) return null;
   const addGroups = shortList(value.addGroups);
   const addScopes = shortList(value.addScopes);
-  if (!addGroups || !addScopes || !Array.isArray(value.setClaims) || value.setClaims.length > 100) return null;
+  if (!addGroups || !addScopes || !Array.isArray(value.setClaims) || value.setClaims.length > 100)
+    return null;
   const setClaims: WhatIf['setClaims'] = [];
   for (const entry of value.setClaims) {
     if (!isBag(entry)) return null;
@@ -60,7 +65,8 @@ function simulateRequest(value: unknown): SimulateRequest | undefined {
   const request = text(value.request, 4096);
   const authorizer = value.authorizer === undefined ? undefined : text(value.authorizer, 256);
   const edits = whatIf(value.whatIf);
-  if (token === undefined || configId === undefined || request === undefined || edits === null) return undefined;
+  if (token === undefined || configId === undefined || request === undefined || edits === null)
+    return undefined;
   if (value.authorizer !== undefined && authorizer === undefined) return undefined;
   return { token, configId, request, authorizer, whatIf: edits };
 }

@@ -1,6 +1,11 @@
 // The Authorizer Simulator sidebar view: lists workspace routes, runs the core's simulate, posts the result.
 import * as vscode from 'vscode';
-import type { SimulationOptions, SimulationRequest, SimulationResult, WhatIfEdits } from '../core/simulate/result.ts';
+import type {
+  SimulationOptions,
+  SimulationRequest,
+  SimulationResult,
+  WhatIfEdits,
+} from '../core/simulate/result.ts';
 import type { VerifyDeps } from '../core/types.ts';
 import type { HostToSimulator, SimulateRequest, SimulationView } from '../shared/protocol.ts';
 import type { ConfigIndex } from './configIndex.ts';
@@ -14,7 +19,11 @@ import { webviewHtml, webviewOptions } from './webviewHtml.ts';
 export const SIMULATOR_VIEW_ID = 'authDebugger.simulator';
 
 /** The core's simulate function. */
-export type Simulate = (request: SimulationRequest, options: SimulationOptions, deps: VerifyDeps) => Promise<SimulationResult>;
+export type Simulate = (
+  request: SimulationRequest,
+  options: SimulationOptions,
+  deps: VerifyDeps,
+) => Promise<SimulationResult>;
 
 export interface SimulatorDeps {
   extensionUri: vscode.Uri;
@@ -45,7 +54,12 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     this.view = view;
     this.ready = false;
     view.webview.options = webviewOptions(this.deps.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'simulator', 'Authorizer Simulator');
+    view.webview.html = webviewHtml(
+      view.webview,
+      this.deps.extensionUri,
+      'simulator',
+      'Authorizer Simulator',
+    );
     this.disposables.push(
       view.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       view.onDidDispose(() => {
@@ -121,13 +135,20 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     this.post({ type: 'busy' });
     const outcome = await this.runRequest(request);
     if (run !== this.run) return;
-    this.post('failed' in outcome ? { type: 'failed', message: outcome.failed } : { type: 'result', result: outcome });
+    this.post(
+      'failed' in outcome ? { type: 'failed', message: outcome.failed } : { type: 'result', result: outcome },
+    );
   }
 
   /** Run one simulation as the sidebar asks for it (also the extension-host tests' entry). */
   async runRequest(request: SimulateRequest): Promise<SimulationView | { failed: string }> {
     const entry = this.deps.configs.get(request.configId);
-    if (!entry?.config) return { failed: entry ? (entry.error ?? 'This configuration could not be read.') : 'Pick a configuration first.' };
+    if (!entry?.config)
+      return {
+        failed: entry
+          ? (entry.error ?? 'This configuration could not be read.')
+          : 'Pick a configuration first.',
+      };
     const network = networkAllowed();
     const started = performance.now();
     const simulation: SimulationRequest = { config: entry.config, route: request.request.trim() };
@@ -137,7 +158,11 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     if (edits) simulation.whatIf = edits;
     let result: SimulationResult;
     try {
-      result = await this.deps.simulate(simulation, { now: nowSeconds() }, { keys: this.deps.keys.providerFor(network) });
+      result = await this.deps.simulate(
+        simulation,
+        { now: nowSeconds() },
+        { keys: this.deps.keys.providerFor(network) },
+      );
     } catch (error) {
       this.deps.log.error('Simulation failed', error);
       return { failed: 'The simulation failed; see the Auth Debugger output.' };
@@ -173,10 +198,15 @@ function toView(result: SimulationResult, networkAllowedNow: boolean, elapsedMs:
     status: result.status,
     body: result.body,
     headers: Object.entries(result.headers).map(([name, value]) => ({ name, value })),
-    authorizer: result.authorizer ? `${result.authorizer.name ?? '(none)'} (${result.authorizer.type})` : undefined,
-    route: result.route ? `${result.route.route}${result.route.api ? ` in ${result.route.api}` : ''}` : undefined,
+    authorizer: result.authorizer
+      ? `${result.authorizer.name ?? '(none)'} (${result.authorizer.type})`
+      : undefined,
+    route: result.route
+      ? `${result.route.route}${result.route.api ? ` in ${result.route.api}` : ''}`
+      : undefined,
     trace: result.trace,
-    backendContext: result.backendContext === null ? undefined : JSON.stringify(result.backendContext, null, 2),
+    backendContext:
+      result.backendContext === null ? undefined : JSON.stringify(result.backendContext, null, 2),
     edited: result.whatIf?.edited === true,
     networkAllowed: networkAllowedNow,
     elapsedMs,

@@ -4,7 +4,8 @@
 export const LINE_WINDOW = 70 * 1024;
 
 // A compact JWS/JWE: the header segment of every JWT and ALB blob starts with `eyJ` (base64url of `{"`).
-const TOKEN = /(?<![A-Za-z0-9_=.-])eyJ[A-Za-z0-9_-]*={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){2,4}(?![A-Za-z0-9_.=-])/g;
+const TOKEN =
+  /(?<![A-Za-z0-9_=.-])eyJ[A-Za-z0-9_-]*={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){2,4}(?![A-Za-z0-9_.=-])/g;
 
 // The HTTP header a token is the value of, when the text before it says so: `Authorization: Bearer`,
 // `"Authorization": "Bearer `, curl `-H 'x-amzn-oidc-data: `, `Authorization=`.

@@ -63,7 +63,8 @@ export async function clipboardInput(): Promise<TokenInput | undefined> {
   if (text.trim() === '' || text.length > MAX_INPUT) return undefined;
   const parsed = parseInput(text);
   const now = Date.now() / 1000;
-  if (!parsed.ok || !parsed.tokens.some((t) => decodeReport(t.token, now).kind !== 'invalid')) return undefined;
+  if (!parsed.ok || !parsed.tokens.some((t) => decodeReport(t.token, now).kind !== 'invalid'))
+    return undefined;
   return { text, source: 'clipboard' };
 }
 

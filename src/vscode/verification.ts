@@ -41,7 +41,9 @@ export class Verifier {
     const settings = readSettings();
     const base = this.baseOptions(settings, mode);
     const deps = { keys: this.keys(base.allowNetwork === true) };
-    const perToken = await Promise.all(parsed.tokens.map((found) => this.optionsFor(found.token, base, settings)));
+    const perToken = await Promise.all(
+      parsed.tokens.map((found) => this.optionsFor(found.token, base, settings)),
+    );
     if (perToken.every((options) => options === base)) return inspectInput(text, base, deps);
     if (parsed.tokens.length === 1) return inspectInput(text, perToken[0] ?? base, deps);
     // A header block whose tokens need different key sources: inspect each header on its own, keeping the
@@ -90,7 +92,8 @@ export class Verifier {
     if (typeof iss !== 'string') return base;
     if (typeof alg === 'string' && /^HS/i.test(alg)) {
       const secret = await this.secrets.get(iss);
-      if (secret) return { ...base, keySource: { type: 'secret', secret, label: `the HMAC secret saved for ${iss}` } };
+      if (secret)
+        return { ...base, keySource: { type: 'secret', secret, label: `the HMAC secret saved for ${iss}` } };
     }
     const url = Object.hasOwn(settings.jwksUrls, iss) ? settings.jwksUrls[iss] : undefined;
     if (url !== undefined) return { ...base, issuer: iss, keySource: { type: 'jwks-url', url } };
@@ -103,5 +106,7 @@ export class Verifier {
 function headerText(found: FoundToken, identity: string | undefined): string {
   const value = found.scheme === undefined ? found.token : `${found.scheme} ${found.token}`;
   const line = found.header === undefined ? value : `${found.header}: ${value}`;
-  return found.header === 'x-amzn-oidc-data' && identity !== undefined ? `${line}\nx-amzn-oidc-identity: ${identity}` : line;
+  return found.header === 'x-amzn-oidc-data' && identity !== undefined
+    ? `${line}\nx-amzn-oidc-identity: ${identity}`
+    : line;
 }

@@ -85,7 +85,10 @@ suite('hover', () => {
     const curl = await hoverOn('call.sh', 0, config.tokens.id);
     assert.ok(curl?.includes('Cognito ID token') && curl.includes('authorization (Bearer)'), 'curl -H');
     const alb = await hoverOn('alb.txt', 0, config.tokens.alb);
-    assert.ok(alb?.includes('ALB x\\-amzn\\-oidc\\-data') || alb?.includes('ALB x-amzn-oidc-data'), `ALB blob: ${alb}`);
+    assert.ok(
+      alb?.includes('ALB x\\-amzn\\-oidc\\-data') || alb?.includes('ALB x-amzn-oidc-data'),
+      `ALB blob: ${alb}`,
+    );
     const bare = await hoverOn('notes.txt', 2, config.tokens.id);
     assert.ok(bare?.includes('Cognito ID token'), 'bare JWT');
   });
@@ -204,7 +207,7 @@ suite('settings are honoured', () => {
 suite('cognito-local', () => {
   test('an ID token from cognito-local verifies against its JWKS named in settings', async function () {
     if (!config.local || !config.tokens.localId) this.skip();
-    const local = config.local!;
+    const local = config.local;
     await setSetting('jwksUrls', { [config.issuer]: config.jwksUrl, [local.issuer]: local.jwksUrl });
     await setSetting('expectedClientIds', [local.clientId]);
     const editor = await openFixture('token.txt');

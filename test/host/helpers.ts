@@ -33,7 +33,11 @@ export async function openFixture(name: string): Promise<vscode.TextEditor> {
 }
 
 /** The text of the hovers our provider returned at a position (other providers' hovers are ignored). */
-export async function ourHover(uri: vscode.Uri, line: number, character: number): Promise<string | undefined> {
+export async function ourHover(
+  uri: vscode.Uri,
+  line: number,
+  character: number,
+): Promise<string | undefined> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
     'vscode.executeHoverProvider',
     uri,
@@ -86,7 +90,9 @@ export async function decodeSelection(): Promise<InspectorState> {
 
 /** Set a user-level setting of ours (undefined removes it). */
 export async function setSetting(name: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('authDebugger').update(name, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('authDebugger')
+    .update(name, value, vscode.ConfigurationTarget.Global);
 }
 
 /** Whether a Token Inspector tab is open (the tab model catches up with the panel asynchronously). */
@@ -95,7 +101,11 @@ export async function inspectorTabOpen(timeoutMs = 5000): Promise<boolean> {
   for (;;) {
     const found = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
-      .some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('authDebugger.inspector'));
+      .some(
+        (tab) =>
+          tab.input instanceof vscode.TabInputWebview &&
+          tab.input.viewType.endsWith('authDebugger.inspector'),
+      );
     if (found || Date.now() > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -105,7 +115,10 @@ export async function inspectorTabOpen(timeoutMs = 5000): Promise<boolean> {
 export function describeTabs(): string {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .map((tab) => `${tab.label} [${tab.input instanceof vscode.TabInputWebview ? `webview ${tab.input.viewType}` : typeof tab.input}]`)
+    .map(
+      (tab) =>
+        `${tab.label} [${tab.input instanceof vscode.TabInputWebview ? `webview ${tab.input.viewType}` : typeof tab.input}]`,
+    )
     .join(', ');
 }
 
@@ -114,7 +127,11 @@ export function checkStatus(state: InspectorState, id: string, index = 0): strin
 }
 
 /** Poll until `probe` returns something truthy, or fail with `what`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 8000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -66,7 +66,10 @@ suite('Restricted Mode', () => {
     assert.ok(!('failed' in result));
     assert.equal(result.networkAllowed, false);
     assert.equal(result.decision, 'deny', 'without keys the signature cannot be verified');
-    assert.ok(result.trace.some((step) => /Restricted Mode/.test(step.message)), JSON.stringify(result.trace));
+    assert.ok(
+      result.trace.some((step) => /Restricted Mode/.test(step.message)),
+      JSON.stringify(result.trace),
+    );
     assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
   });
 });

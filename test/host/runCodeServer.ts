@@ -25,7 +25,12 @@ async function runMode(mode: HostTestConfig['mode'], local: SeededCognitoLocal |
       }
     : {};
   const fixture = await createFixture(mode, extra);
-  const server = await startCodeServer({ workspace: fixture.dir, trust: mode === 'trusted', smokeTestDriver: true, log });
+  const server = await startCodeServer({
+    workspace: fixture.dir,
+    trust: mode === 'trusted',
+    smokeTestDriver: true,
+    log,
+  });
   const browser = await launchChromium();
   try {
     const exit = new Promise<number>((resolve) => {
@@ -69,7 +74,9 @@ async function main(): Promise<void> {
   try {
     local = await startSeededCognitoLocal({ log });
   } catch (error) {
-    log(`cognito-local unavailable, its test is skipped: ${error instanceof Error ? error.message : String(error)}`);
+    log(
+      `cognito-local unavailable, its test is skipped: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     const trusted = await runMode('trusted', local);

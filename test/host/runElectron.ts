@@ -9,7 +9,9 @@ import type { HostTestConfig } from './workspace.ts';
 
 /** The oldest VS Code the manifest claims to support (engines.vscode), unless VSCODE_TEST_VERSION says otherwise. */
 function vscodeVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    engines: { vscode: string };
+  };
   return process.env['VSCODE_TEST_VERSION'] ?? manifest.engines.vscode.replace(/^\^/, '');
 }
 
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`[test:electron] ${error instanceof Error ? error.message : String(error)}\n`);
-  process.stderr.write('[test:electron] this runner downloads VS Code; offline, use `npm run test:host` (code-server).\n');
+  process.stderr.write(
+    '[test:electron] this runner downloads VS Code; offline, use `npm run test:host` (code-server).\n',
+  );
   process.exitCode = 1;
 });

@@ -57,7 +57,9 @@ suite('Authorizer Simulator', () => {
   });
 
   test('what-if: adding the group allows the request and says the claims were edited', async () => {
-    const result = await simulate('GET /reports', { whatIf: { addGroups: ['finance'], addScopes: [], setClaims: [] } });
+    const result = await simulate('GET /reports', {
+      whatIf: { addGroups: ['finance'], addScopes: [], setClaims: [] },
+    });
     assert.equal(result.decision, 'allow', JSON.stringify(result.trace));
     assert.equal(result.edited, true);
   });

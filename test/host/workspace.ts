@@ -5,7 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../support/httpServer.ts';
 import type { TestServer } from '../support/httpServer.ts';
-import { ALB_ARN, CLIENT_ID, ISSUER, POOL_ID, accessClaims, albBlob, ecKey, idClaims, publicPem, rsaKey, signToken } from '../support/tokens.ts';
+import {
+  ALB_ARN,
+  CLIENT_ID,
+  ISSUER,
+  POOL_ID,
+  accessClaims,
+  albBlob,
+  ecKey,
+  idClaims,
+  publicPem,
+  rsaKey,
+  signToken,
+} from '../support/tokens.ts';
 
 /** What the in-editor suites read from `.authdbg-test.json` at the workspace root. */
 export interface HostTestConfig {
@@ -51,7 +63,10 @@ export const XSS_CLAIMS = {
 };
 
 /** Builds the workspace and starts the key server. `mode` picks the suite the runner will run. */
-export async function createFixture(mode: HostTestConfig['mode'], extra: { local?: HostTestConfig['local']; localId?: string } = {}): Promise<Fixture> {
+export async function createFixture(
+  mode: HostTestConfig['mode'],
+  extra: { local?: HostTestConfig['local']; localId?: string } = {},
+): Promise<Fixture> {
   const rsa = rsaKey();
   const ec = ecKey();
   const jwks = JSON.stringify({ keys: [rsa.jwk] });
@@ -89,7 +104,14 @@ export async function createFixture(mode: HostTestConfig['mode'], extra: { local
     issuer: ISSUER,
     clientId: CLIENT_ID,
     albArn: ALB_ARN,
-    tokens: { id, access, alb, notYet, xss, ...(extra.localId === undefined ? {} : { localId: extra.localId }) },
+    tokens: {
+      id,
+      access,
+      alb,
+      notYet,
+      xss,
+      ...(extra.localId === undefined ? {} : { localId: extra.localId }),
+    },
     ...(extra.local === undefined ? {} : { local: extra.local }),
   };
   const files: Record<string, string> = {
@@ -116,7 +138,13 @@ export async function createFixture(mode: HostTestConfig['mode'], extra: { local
     ].join('\n'),
     'call.sh': `curl -s -H 'Authorization: Bearer ${id}' https://api.example.com/orders/1\n`,
     'alb.txt': `x-amzn-oidc-data: ${alb}\nx-amzn-oidc-identity: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n`,
-    'notes.txt': ['const port = config.server.port;', 'version 1.2.3 of a.b.c', id, 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24', ''].join('\n'),
+    'notes.txt': [
+      'const port = config.server.port;',
+      'version 1.2.3 of a.b.c',
+      id,
+      'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24',
+      '',
+    ].join('\n'),
     'token.txt': `${id}\n`,
     'xss.txt': `${xss}\n`,
     'authdebug.yaml': [

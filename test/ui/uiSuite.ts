@@ -122,8 +122,13 @@ async function main(): Promise<void> {
       await frame.locator('[data-testid=verdict]', { hasText: 'Valid' }).waitFor({ timeout: 10_000 });
       assert.match((await frame.locator('[data-testid=verdict]').first().textContent()) ?? '', /✓ Valid/);
       assert.match((await frame.locator('tr[data-claim="cognito:username"]').textContent()) ?? '', /alice/);
-      assert.match((await frame.locator('tr[data-check="signature"]').textContent()) ?? '', /valid RS256 signature/);
-      const csp = await frame.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'));
+      assert.match(
+        (await frame.locator('tr[data-check="signature"]').textContent()) ?? '',
+        /valid RS256 signature/,
+      );
+      const csp = await frame.evaluate(() =>
+        document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'),
+      );
       assert.match(csp ?? '', /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{16,}'; style-src /);
       await page.waitForTimeout(300);
       await shot(page, 'inspector', true);
@@ -132,11 +137,17 @@ async function main(): Promise<void> {
     await step('sidebar: paste a token, pick a route, get the decision', async () => {
       await page.locator('.activitybar [aria-label^="Auth Debugger"]').first().click();
       const frame = await webviewFrame(page, 'simulator');
-      await frame.locator('vscode-single-select[data-testid=route] vscode-option').first().waitFor({ state: 'attached' });
+      await frame
+        .locator('vscode-single-select[data-testid=route] vscode-option')
+        .first()
+        .waitFor({ state: 'attached' });
       const t0 = performance.now();
       await frame.locator('vscode-textarea[data-testid=token] textarea').fill(fixture.config.tokens.id);
       await frame.locator('vscode-single-select[data-testid=route]').click();
-      await frame.locator('vscode-single-select[data-testid=route] .option', { hasText: 'GET /orders/{id}' }).first().click();
+      await frame
+        .locator('vscode-single-select[data-testid=route] .option', { hasText: 'GET /orders/{id}' })
+        .first()
+        .click();
       await frame.locator('vscode-textfield[data-testid=request] input').fill('GET /orders/42');
       await frame.locator('vscode-button', { hasText: 'Simulate' }).first().click();
       const decision = frame.locator('[data-testid=decision]');
@@ -171,12 +182,16 @@ async function main(): Promise<void> {
       // The hover over the token: only our two command links, claims as inert code spans.
       await openFile(page, 'xss.txt');
       await hoverText(page, fixture.config.tokens.xss.slice(0, 24));
-      await page.locator('.monaco-hover:not(.hidden)', { hasText: 'Auth Debugger' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.monaco-hover:not(.hidden)', { hasText: 'Auth Debugger' })
+        .first()
+        .waitFor({ timeout: 10_000 });
       const hrefs = await page
         .locator('.monaco-hover:not(.hidden) a')
         .evaluateAll((as) => as.map((a) => a.getAttribute('data-href') ?? a.getAttribute('href') ?? ''));
       assert.ok(hrefs.length >= 2, 'the two command links');
-      for (const href of hrefs) assert.match(href, /^command:authDebugger\.(decodeToken|openSimulator)/, href);
+      for (const href of hrefs)
+        assert.match(href, /^command:authDebugger\.(decodeToken|openSimulator)/, href);
       await page.mouse.move(5, 5);
 
       // The Inspector: every payload verbatim as text, nothing parsed into elements.
@@ -196,11 +211,23 @@ async function main(): Promise<void> {
         svg: document.querySelectorAll('svg').length,
         links: document.querySelectorAll('a').length,
         // VS Code injects its own script into every webview; ours is the one with a nonce.
-        ourScripts: [...document.querySelectorAll('script')].filter((s) => s.src.endsWith('inspector.js')).length,
-        payloadScripts: [...document.querySelectorAll('script')].filter((s) => (s.textContent ?? '').includes('__xssFired')).length,
-        eventAttributes: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+        ourScripts: [...document.querySelectorAll('script')].filter((s) => s.src.endsWith('inspector.js'))
+          .length,
+        payloadScripts: [...document.querySelectorAll('script')].filter((s) =>
+          (s.textContent ?? '').includes('__xssFired'),
+        ).length,
+        eventAttributes: [...document.querySelectorAll('*')].filter((el) =>
+          [...el.attributes].some((a) => a.name.startsWith('on')),
+        ).length,
       }));
-      assert.deepEqual(counts, { img: 0, svg: 0, links: 0, ourScripts: 1, payloadScripts: 0, eventAttributes: 0 });
+      assert.deepEqual(counts, {
+        img: 0,
+        svg: 0,
+        links: 0,
+        ourScripts: 1,
+        payloadScripts: 0,
+        eventAttributes: 0,
+      });
       await frame.locator('tr[data-claim="name"]').scrollIntoViewIfNeeded();
       await page.waitForTimeout(1500);
 
@@ -210,7 +237,8 @@ async function main(): Promise<void> {
         try {
           const flags = await frameFlags(f);
           if (flags.fired !== undefined) fired++;
-          if (await f.evaluate(() => document.body?.dataset['view'] !== undefined)) violations += flags.violations.length;
+          if (await f.evaluate(() => document.body?.dataset['view'] !== undefined))
+            violations += flags.violations.length;
         } catch {
           // detached frame
         }
@@ -222,6 +250,38 @@ async function main(): Promise<void> {
       assert.equal(violations, 0, 'the CSP had to block something: markup reached the DOM');
       await shot(page, 'xss', true);
     });
+
+    await step('light and high-contrast themes restyle both webviews', async () => {
+      await decodeFile(page, 'token.txt');
+      const frame = await webviewFrame(page, 'inspector');
+      await frame.locator('[data-testid=verdict]', { hasText: 'Valid' }).waitFor();
+      const background = (): Promise<string> =>
+        frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const dark = await background();
+      const themed: string[] = [];
+      for (const [theme, file] of [
+        ['Light Modern', 'theme-light'],
+        ['Dark High Contrast', 'theme-high-contrast'],
+      ] as const) {
+        await runCommand(page, 'Preferences: Color Theme');
+        await page.waitForTimeout(1000);
+        await shot(page, 'debug-theme');
+        await page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Dark Modern' })
+          .first()
+          .waitFor();
+        await page.keyboard.type(theme);
+        await page
+          .locator('.quick-input-list .monaco-list-row.focused', { hasText: theme })
+          .first()
+          .waitFor();
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(1000);
+        await shot(page, file);
+        themed.push(await background());
+      }
+      assert.equal(new Set([dark, ...themed]).size, 3, `webview backgrounds ${dark}, ${themed.join(', ')}`);
+    });
   } finally {
     await browser.close();
     await server.stop();
@@ -232,7 +292,9 @@ async function main(): Promise<void> {
   writeFileSync(join(RESULTS, 'ui-timings.json'), `${JSON.stringify({ timings, steps }, null, 2)}\n`);
   log(`timings: ${JSON.stringify(timings)}`);
   const failed = steps.filter((s) => !s.ok);
-  log(`${steps.length - failed.length} passed, ${failed.length} failed in ${(timings.totalMs / 1000).toFixed(1)} s`);
+  log(
+    `${steps.length - failed.length} passed, ${failed.length} failed in ${(timings.totalMs / 1000).toFixed(1)} s`,
+  );
   process.exitCode = failed.length > 0 ? 1 : 0;
 }
 

@@ -9,6 +9,8 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 
 /** Run a command by its palette title (F1); resolves with performance.now() when Enter was pressed. */
 export async function runCommand(page: Page, title: string): Promise<number> {
+  // A focused webview iframe keeps the keyboard; hand focus back to the workbench first.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -33,7 +35,11 @@ export async function openFile(page: Page, name: string): Promise<void> {
 }
 
 /** The webview frame whose document has `body[data-view=<view>]` (VS Code nests each webview twice). */
-export async function webviewFrame(page: Page, view: 'inspector' | 'simulator', timeoutMs = 20_000): Promise<Frame> {
+export async function webviewFrame(
+  page: Page,
+  view: 'inspector' | 'simulator',
+  timeoutMs = 20_000,
+): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {

@@ -74,7 +74,9 @@ function toolbar(state: InspectorState | undefined): HTMLElement {
 }
 
 function trustNote(trust: TrustInfo): HTMLElement | null {
-  return trust.note === undefined ? null : el('p', { className: 'note', attrs: { role: 'note' }, text: trust.note });
+  return trust.note === undefined
+    ? null
+    : el('p', { className: 'note', attrs: { role: 'note' }, text: trust.note });
 }
 
 function renderFailure(message: string, trust: TrustInfo): void {
@@ -119,7 +121,10 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
     el(
       'div',
       { className: 'summary' },
-      el('vscode-badge', { text: kindLabel(token.kind), attrs: { 'aria-label': `Kind: ${kindLabel(token.kind)}` } }),
+      el('vscode-badge', {
+        text: kindLabel(token.kind),
+        attrs: { 'aria-label': `Kind: ${kindLabel(token.kind)}` },
+      }),
       el('span', {
         className: `verdict ${token.valid ? 'valid' : 'invalid'}`,
         attrs: { 'data-testid': 'verdict' },
@@ -142,7 +147,10 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
     ),
   );
   if (token.lifetimeSeconds !== undefined) {
-    append(section, el('p', { className: 'muted', text: `Lifetime: ${formatDuration(token.lifetimeSeconds)}` }));
+    append(
+      section,
+      el('p', { className: 'muted', text: `Lifetime: ${formatDuration(token.lifetimeSeconds)}` }),
+    );
   }
   append(section, el('h3', { text: 'Checks' }), checksTable(token.checks));
   if (token.warnings.length > 0) {
@@ -153,15 +161,22 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
         'ul',
         { className: 'warnings' },
         ...token.warnings.map((w) =>
-          el('li', {}, el('span', { className: 'mark warn', attrs: { 'aria-hidden': 'true' }, text: '⚠ ' }), w.message),
+          el(
+            'li',
+            {},
+            el('span', { className: 'mark warn', attrs: { 'aria-hidden': 'true' }, text: '⚠ ' }),
+            w.message,
+          ),
         ),
       ),
     );
   }
   const headerClaims = token.claims.filter((c) => c.location === 'header');
   const payloadClaims = token.claims.filter((c) => c.location === 'payload');
-  if (headerClaims.length > 0) append(section, el('h3', { text: 'Header' }), claimsTable(headerClaims, 'Header'));
-  if (payloadClaims.length > 0) append(section, el('h3', { text: 'Payload' }), claimsTable(payloadClaims, 'Payload'));
+  if (headerClaims.length > 0)
+    append(section, el('h3', { text: 'Header' }), claimsTable(headerClaims, 'Header'));
+  if (payloadClaims.length > 0)
+    append(section, el('h3', { text: 'Payload' }), claimsTable(payloadClaims, 'Payload'));
   append(section, rawJson(token));
   return section;
 }
@@ -210,7 +225,11 @@ function checksTable(checks: Check[]): HTMLElement {
         return el(
           'tr',
           { className: `check ${check.status}`, attrs: { 'data-check': check.id } },
-          el('td', { className: `mark ${check.status}`, attrs: { 'aria-label': mark.label, title: mark.label }, text: mark.mark }),
+          el('td', {
+            className: `mark ${check.status}`,
+            attrs: { 'aria-label': mark.label, title: mark.label },
+            text: mark.mark,
+          }),
           el('th', { attrs: { scope: 'row' }, className: 'mono', text: check.id }),
           el('td', {}, el('span', { text: check.message }), compared),
         );
@@ -268,7 +287,10 @@ function claimRow(claim: ClaimInfo): HTMLElement {
     el(
       'td',
       {},
-      button('Copy', () => post({ type: 'copy', text }), { secondary: true, aria: `Copy the value of ${claim.name}` }),
+      button('Copy', () => post({ type: 'copy', text }), {
+        secondary: true,
+        aria: `Copy the value of ${claim.name}`,
+      }),
     ),
   );
 }

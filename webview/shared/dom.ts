@@ -52,7 +52,11 @@ export function root(): HTMLElement {
 }
 
 /** A vscode-button with a label, an accessible name and a click handler. */
-export function button(label: string, onClick: () => void, options: { secondary?: boolean; aria?: string } = {}): HTMLElement {
+export function button(
+  label: string,
+  onClick: () => void,
+  options: { secondary?: boolean; aria?: string } = {},
+): HTMLElement {
   const attrs: Record<string, string> = { 'aria-label': options.aria ?? label };
   if (options.secondary) attrs.secondary = '';
   return el('vscode-button', { text: label, attrs, on: { click: onClick } });

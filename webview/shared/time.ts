@@ -33,7 +33,11 @@ function tick(): void {
 }
 
 /** Keep `node`'s text updated every second with `format(epoch - now)`. */
-export function keepRelative(node: HTMLElement, epoch: number, format: (delta: number) => string = relativeTime): void {
+export function keepRelative(
+  node: HTMLElement,
+  epoch: number,
+  format: (delta: number) => string = relativeTime,
+): void {
   const entry = { node, epoch, format };
   live.add(entry);
   node.textContent = format(epoch - Date.now() / 1000);

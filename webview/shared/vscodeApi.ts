@@ -7,7 +7,9 @@ interface VsCodeApi<TOut> {
 declare function acquireVsCodeApi<TOut>(): VsCodeApi<TOut>;
 
 /** Typed postMessage to the host, and a listener for the host's messages (shape checked by the caller). */
-export function connect<TOut, TIn extends { type: string }>(onMessage: (message: TIn) => void): (message: TOut) => void {
+export function connect<TOut, TIn extends { type: string }>(
+  onMessage: (message: TIn) => void,
+): (message: TOut) => void {
   const api = acquireVsCodeApi<TOut>();
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data;

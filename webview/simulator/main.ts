@@ -36,9 +36,13 @@ const tokenInput = el('vscode-textarea', {
     'data-testid': 'token',
   },
 });
-const configSelect = el('vscode-single-select', { attrs: { label: 'Configuration file', 'data-testid': 'config' } });
+const configSelect = el('vscode-single-select', {
+  attrs: { label: 'Configuration file', 'data-testid': 'config' },
+});
 const routeSelect = el('vscode-single-select', { attrs: { label: 'Route', 'data-testid': 'route' } });
-const authorizerSelect = el('vscode-single-select', { attrs: { label: 'Authorizer', 'data-testid': 'authorizer' } });
+const authorizerSelect = el('vscode-single-select', {
+  attrs: { label: 'Authorizer', 'data-testid': 'authorizer' },
+});
 const requestInput = el('vscode-textfield', {
   attrs: { label: 'Request: METHOD /path', placeholder: 'GET /orders/42', 'data-testid': 'request' },
 });
@@ -60,7 +64,13 @@ const statusLine = el('p', { className: 'muted', attrs: { role: 'status' } });
 function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
   const id = `f-${label.replace(/[^a-z]/gi, '').toLowerCase()}`;
   control.id = id;
-  return el('div', { className: 'field' }, el('label', { attrs: { for: id }, text: label }), control, hint ? el('span', { className: 'muted', text: hint }) : null);
+  return el(
+    'div',
+    { className: 'field' },
+    el('label', { attrs: { for: id }, text: label }),
+    control,
+    hint ? el('span', { className: 'muted', text: hint }) : null,
+  );
 }
 
 function layout(): void {
@@ -71,7 +81,11 @@ function layout(): void {
     { attrs: { heading: 'What if… (edit groups, scopes, claims)' } },
     field('Add groups', groupsInput, 'Comma-separated; added to cognito:groups.'),
     field('Add scopes', scopesInput, 'Space- or comma-separated; added to scope.'),
-    field('Set claims', claimsInput, 'One name=value per line; JSON values allowed. The signature check is skipped.'),
+    field(
+      'Set claims',
+      claimsInput,
+      'One name=value per line; JSON values allowed. The signature check is skipped.',
+    ),
   );
   append(
     app,
@@ -112,7 +126,8 @@ function requestFor(route: RouteOption): string {
 }
 
 function routeLabel(route: RouteOption): string {
-  const auth = route.authorizer === null ? route.authorizerType : `${route.authorizer} (${route.authorizerType})`;
+  const auth =
+    route.authorizer === null ? route.authorizerType : `${route.authorizer} (${route.authorizerType})`;
   const scopes = route.scopes.length > 0 ? ` [${route.scopes.join(' ')}]` : '';
   const api = route.api ? `${route.api}: ` : '';
   return `${api}${route.route} → ${auth}${scopes}`;
@@ -126,7 +141,8 @@ function option(value: string, label: string, selected: boolean): HTMLElement {
 
 function renderTrust(): void {
   clear(trustBox);
-  if (trust.note !== undefined) append(trustBox, el('p', { className: 'note', attrs: { role: 'note' }, text: trust.note }));
+  if (trust.note !== undefined)
+    append(trustBox, el('p', { className: 'note', attrs: { role: 'note' }, text: trust.note }));
 }
 
 function renderPickers(): void {
@@ -139,14 +155,16 @@ function renderPickers(): void {
   const previousConfig = configSelect.value;
   const selectedConfig = usable.find((c) => c.id === previousConfig)?.id ?? usable[0]?.id ?? '';
   clear(configSelect);
-  for (const entry of usable) append(configSelect, option(entry.id, entry.label, entry.id === selectedConfig));
+  for (const entry of usable)
+    append(configSelect, option(entry.id, entry.label, entry.id === selectedConfig));
   configSelect.value = selectedConfig;
 
   const routes = config.routes.filter((r) => r.configId === selectedConfig);
   const previousRoute = routeSelect.value;
   const selectedRoute = routes.find((r) => r.id === previousRoute)?.id ?? routes[0]?.id ?? '';
   clear(routeSelect);
-  for (const route of routes) append(routeSelect, option(route.id, routeLabel(route), route.id === selectedRoute));
+  for (const route of routes)
+    append(routeSelect, option(route.id, routeLabel(route), route.id === selectedRoute));
   routeSelect.value = selectedRoute;
   const route = routes.find((r) => r.id === selectedRoute);
   if (route && requestInput.value.trim() === '') requestInput.value = requestFor(route);
@@ -154,9 +172,15 @@ function renderPickers(): void {
   const previousAuthorizer = authorizerSelect.value;
   const authorizers = config.authorizers.filter((a) => a.configId === selectedConfig);
   clear(authorizerSelect);
-  append(authorizerSelect, option(OWN_AUTHORIZER, "The route's own authorizer", previousAuthorizer === OWN_AUTHORIZER));
-  for (const a of authorizers) append(authorizerSelect, option(a.name, `${a.name} (${a.type})`, a.name === previousAuthorizer));
-  authorizerSelect.value = authorizers.some((a) => a.name === previousAuthorizer) ? previousAuthorizer : OWN_AUTHORIZER;
+  append(
+    authorizerSelect,
+    option(OWN_AUTHORIZER, "The route's own authorizer", previousAuthorizer === OWN_AUTHORIZER),
+  );
+  for (const a of authorizers)
+    append(authorizerSelect, option(a.name, `${a.name} (${a.type})`, a.name === previousAuthorizer));
+  authorizerSelect.value = authorizers.some((a) => a.name === previousAuthorizer)
+    ? previousAuthorizer
+    : OWN_AUTHORIZER;
 
   append(setupBox, field('Configuration', configSelect));
   append(
@@ -221,7 +245,9 @@ function whatIfEdits(): WhatIf | undefined {
     .filter((line) => line !== '')
     .map((line) => {
       const eq = line.indexOf('=');
-      return eq <= 0 ? { name: line, value: '' } : { name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() };
+      return eq <= 0
+        ? { name: line, value: '' }
+        : { name: line.slice(0, eq).trim(), value: line.slice(eq + 1).trim() };
     });
   const edits: WhatIf = { addGroups: list(groupsInput.value), addScopes: list(scopesInput.value), setClaims };
   return edits.addGroups.length + edits.addScopes.length + edits.setClaims.length > 0 ? edits : undefined;
@@ -236,7 +262,13 @@ function simulate(): void {
   const authorizer = authorizerSelect.value === OWN_AUTHORIZER ? undefined : authorizerSelect.value;
   post({
     type: 'simulate',
-    request: { token: tokenInput.value, configId, request: requestInput.value, authorizer, whatIf: whatIfEdits() },
+    request: {
+      token: tokenInput.value,
+      configId,
+      request: requestInput.value,
+      authorizer,
+      whatIf: whatIfEdits(),
+    },
   });
 }
 
@@ -253,9 +285,14 @@ function renderResult(result: SimulationView): void {
     }),
     result.route ? el('p', { className: 'muted', text: `Route: ${result.route}` }) : null,
     result.authorizer ? el('p', { className: 'muted', text: `Authorizer: ${result.authorizer}` }) : null,
-    result.edited ? el('p', { className: 'note', text: 'Claims were edited (what-if): the signature check was skipped.' }) : null,
+    result.edited
+      ? el('p', { className: 'note', text: 'Claims were edited (what-if): the signature check was skipped.' })
+      : null,
     el('h3', { text: 'Response body' }),
-    el('pre', { className: 'block', text: result.body === undefined || result.body === '' ? '(forwarded to the backend)' : result.body }),
+    el('pre', {
+      className: 'block',
+      text: result.body === undefined || result.body === '' ? '(forwarded to the backend)' : result.body,
+    }),
     result.headers.length > 0 ? el('h3', { text: 'Response headers' }) : null,
     result.headers.length > 0
       ? el(
@@ -265,7 +302,12 @@ function renderResult(result: SimulationView): void {
             'tbody',
             {},
             ...result.headers.map((h) =>
-              el('tr', {}, el('th', { attrs: { scope: 'row' }, className: 'mono', text: h.name }), el('td', { className: 'mono', text: h.value })),
+              el(
+                'tr',
+                {},
+                el('th', { attrs: { scope: 'row' }, className: 'mono', text: h.name }),
+                el('td', { className: 'mono', text: h.value }),
+              ),
             ),
           ),
         )
@@ -282,7 +324,11 @@ function renderResult(result: SimulationView): void {
         el(
           'li',
           { className: `step ${step.status}` },
-          el('span', { className: `mark ${step.status}`, attrs: { 'aria-label': step.status }, text: `${MARKS[step.status] ?? '•'} ` }),
+          el('span', {
+            className: `mark ${step.status}`,
+            attrs: { 'aria-label': step.status },
+            text: `${MARKS[step.status] ?? '•'} `,
+          }),
           el('span', { className: 'step-name', text: `${step.step}: ` }),
           step.message,
         ),
@@ -293,7 +339,10 @@ function renderResult(result: SimulationView): void {
     'section',
     { attrs: { 'aria-label': 'Backend context' } },
     el('h3', { text: 'What the backend receives' }),
-    el('pre', { className: 'block', text: result.backendContext ?? '(nothing: the request does not reach the backend)' }),
+    el('pre', {
+      className: 'block',
+      text: result.backendContext ?? '(nothing: the request does not reach the backend)',
+    }),
   );
   append(resultBox, card, trace, backend);
 }
@@ -320,7 +369,10 @@ function onMessage(message: HostToSimulator): void {
     case 'failed':
       clear(resultBox);
       statusLine.textContent = '';
-      append(resultBox, el('p', { className: 'verdict invalid', attrs: { role: 'alert' }, text: message.message }));
+      append(
+        resultBox,
+        el('p', { className: 'verdict invalid', attrs: { role: 'alert' }, text: message.message }),
+      );
       break;
     default:
       break;
