@@ -1,5 +1,5 @@
 // Structure of a compact token: segments, strict base64url, JSON objects, and what kind of token it is.
-import { decodeSegment, decodeSegmentText, segmentProblem } from './base64url.ts';
+import { bytesText, segmentProblem, strictDecode, strictProblem } from './base64url.ts';
 import { check } from './findings.ts';
 import type { Check } from './findings.ts';
 import { MAX_TOKEN_BYTES } from './inputParse.ts';
@@ -20,7 +20,6 @@ export interface DecodeResult {
 }
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]*={0,2}$/;
 
 /** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
 export function decodeToken(text: string): DecodeResult {
@@ -33,7 +32,7 @@ export function decodeToken(text: string): DecodeResult {
     rawHeader: undefined,
     rawPayload: undefined,
     signingInput: '',
-    signature: new Uint8Array(0),
+    signatureSegment: '',
     padded: false,
   };
   const invalid = (message: string): DecodeResult => ({
@@ -58,23 +57,24 @@ export function decodeToken(text: string): DecodeResult {
   if (segments.length !== 3) {
     return invalid(`a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
   }
-  // One regex over the whole token is the fast path; per-segment checks explain failures and padding.
-  const wellFormed = COMPACT_JWS.test(trimmed);
-  const padded = trimmed.includes('=');
-  for (const [index, segment] of segments.entries()) {
-    if (wellFormed && !padded) break;
-    const problem = segmentProblem(segment);
-    if (problem) {
-      if (/\s/.test(trimmed)) return invalid('the token contains whitespace inside it');
-      return invalid(`the ${SEGMENT_NAMES[index]} segment ${problem}`);
-    }
-  }
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
   if (headerSegment === '' || payloadSegment === '') return invalid('the header or payload segment is empty');
+  const headerBytes = strictDecode(headerSegment);
+  const payloadBytes = headerBytes === undefined ? undefined : strictDecode(payloadSegment);
+  if (
+    headerBytes === undefined ||
+    payloadBytes === undefined ||
+    strictDecode(signatureSegment) === undefined
+  ) {
+    if (/\s/.test(trimmed)) return invalid('the token contains whitespace inside it');
+    const index = headerBytes === undefined ? 0 : payloadBytes === undefined ? 1 : 2;
+    return invalid(`the ${SEGMENT_NAMES[index]} segment ${strictProblem(segments[index] ?? '')}`);
+  }
+  const padded = trimmed.includes('=');
 
-  const header = decodeJsonSegment(headerSegment, 'header');
+  const header = decodeJsonSegment(headerBytes, 'header');
   if (!header.ok) return invalid(header.message);
-  const payload = decodeJsonSegment(payloadSegment, 'payload');
+  const payload = decodeJsonSegment(payloadBytes, 'payload');
   if (!payload.ok) return invalid(payload.message);
 
   const token: DecodedToken = {
@@ -85,7 +85,7 @@ export function decodeToken(text: string): DecodeResult {
     rawHeader: header.raw,
     rawPayload: payload.raw,
     signingInput: `${headerSegment}.${payloadSegment}`,
-    signature: decodeSegment(signatureSegment),
+    signatureSegment,
     padded,
   };
   const result: DecodeResult = {
@@ -118,8 +118,8 @@ type SegmentJson =
     }
   | { ok: false; message: string };
 
-function decodeJsonSegment(segment: string, name: 'header' | 'payload'): SegmentJson {
-  const decoded = decodeSegmentText(segment);
+function decodeJsonSegment(bytes: Buffer, name: 'header' | 'payload'): SegmentJson {
+  const decoded = bytesText(bytes);
   if (decoded === undefined) return { ok: false, message: `the ${name} is not valid UTF-8` };
   const raw = decoded.text;
   const parsed = parseJsonObject(raw);
@@ -157,8 +157,9 @@ function decodeJwe(text: string, segments: string[], empty: DecodedToken): Decod
   let header: JsonObject | null = null;
   let rawHeader: string | undefined;
   const first = segments[0] ?? '';
-  if (!segmentProblem(first)) {
-    const decoded = decodeJsonSegment(first, 'header');
+  const firstBytes = segmentProblem(first) === undefined ? strictDecode(first) : undefined;
+  if (firstBytes) {
+    const decoded = decodeJsonSegment(firstBytes, 'header');
     if (decoded.ok) {
       header = decoded.value;
       rawHeader = decoded.raw;

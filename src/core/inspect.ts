@@ -90,26 +90,44 @@ function buildReport(
   now: number,
 ): TokenReport {
   const { token } = decoded;
-  const claims: ClaimInfo[] = [];
-  addClaims(claims, 'header', token.header, now);
-  addClaims(claims, 'payload', token.payload, now);
   const exp = token.payload?.['exp'];
   const iat = token.payload?.['iat'];
   const lifetime =
     typeof exp === 'number' && typeof iat === 'number' && Number.isFinite(exp - iat) ? exp - iat : undefined;
-  return {
+  const report = {
     kind: token.kind,
     header: token.header,
     payload: token.payload,
     rawHeader: token.rawHeader,
     rawPayload: token.rawPayload,
-    claims,
     lifetimeSeconds: lifetime,
     checks,
     warnings: dedupe(warnings),
     valid: isValid(checks),
-    redacted: redactToken(token.text),
-  };
+  } as TokenReport;
+  // The claims table and the redacted form are display work: built on first read (bulk checks never read them).
+  let claims: ClaimInfo[] | undefined;
+  let redacted: string | undefined;
+  Object.defineProperty(report, 'claims', {
+    enumerable: true,
+    configurable: true,
+    get: () => (claims ??= claimTable(token.header, token.payload, now)),
+    set: (value: ClaimInfo[]) => (claims = value),
+  });
+  Object.defineProperty(report, 'redacted', {
+    enumerable: true,
+    configurable: true,
+    get: () => (redacted ??= redactToken(token.text)),
+    set: (value: string) => (redacted = value),
+  });
+  return report;
+}
+
+function claimTable(header: JsonObject | null, payload: JsonObject | null, now: number): ClaimInfo[] {
+  const claims: ClaimInfo[] = [];
+  addClaims(claims, 'header', header, now);
+  addClaims(claims, 'payload', payload, now);
+  return claims;
 }
 
 function addClaims(

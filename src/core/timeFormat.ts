@@ -20,16 +20,17 @@ export function relativeTime(epochSeconds: number, now: number): string {
   return delta > 0 ? `in ${text}` : `${text} ago`;
 }
 
+const DURATION_UNITS: readonly (readonly [number, string])[] = [
+  [365 * 86400, 'year'],
+  [86400, 'day'],
+  [3600, 'hour'],
+  [60, 'minute'],
+  [1, 'second'],
+];
+
 /** "59 minutes", "1 hour", "2 days" for a positive number of seconds. */
 export function duration(seconds: number): string {
-  const units: [number, string][] = [
-    [365 * 86400, 'year'],
-    [86400, 'day'],
-    [3600, 'hour'],
-    [60, 'minute'],
-    [1, 'second'],
-  ];
-  for (const [size, name] of units) {
+  for (const [size, name] of DURATION_UNITS) {
     if (seconds >= size) {
       const count = Math.floor(seconds / size);
       if (count > 1e6) return `more than a million ${name}s`;

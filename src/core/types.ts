@@ -74,7 +74,8 @@ export interface DecodedToken {
   rawPayload: string | undefined;
   /** Bytes the signature covers: the first two segments as written (padding included). */
   signingInput: string;
-  signature: Uint8Array;
+  /** The signature segment as written; decoded only when a signature is checked. */
+  signatureSegment: string;
   /** Segments carried `=` padding (ALB style). */
   padded: boolean;
 }

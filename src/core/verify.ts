@@ -1,4 +1,5 @@
 // Every verification step spelled out as a Check, in the contract's order.
+import { decodeSegment } from './base64url.ts';
 import { check } from './findings.ts';
 import type { Check, CheckStatus } from './findings.ts';
 import type { DecodeResult } from './decode.ts';
@@ -347,8 +348,9 @@ function signatureCheck(token: DecodedToken, alg: string | undefined, keys: Reso
   if (!keys || keys.check.status === 'skip')
     return check('signature', 'skip', 'not checked: no key available here');
   let outcome: SignatureOutcome;
-  if (keys.secret) outcome = verifyWithSecret(alg, token.signingInput, token.signature, keys.secret);
-  else if (keys.key) outcome = verifyWithKey(alg, token.signingInput, token.signature, keys.key.keyObject);
+  const signature = decodeSegment(token.signatureSegment);
+  if (keys.secret) outcome = verifyWithSecret(alg, token.signingInput, signature, keys.secret);
+  else if (keys.key) outcome = verifyWithKey(alg, token.signingInput, signature, keys.key.keyObject);
   else return check('signature', 'fail', 'not verified: no usable key');
   if (!outcome.ok) return check('signature', 'fail', outcome.reason);
   const over = token.padded ? ' (over the padded segments, as the ALB signs)' : '';

@@ -100,6 +100,21 @@ describe('decode and classify', () => {
     assert.equal(decodeToken('nope').token.kind, 'invalid');
   });
 
+  test('segments must be canonical base64url: stray trailing bits, "+" and "/" are refused', () => {
+    const header = b64url('{"alg":"RS256","ab":1}'); // 22 bytes: the last character carries 4 unused bits
+    const last = header.at(-1) ?? 'A';
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const stray = header.slice(0, -1) + (letters[letters.indexOf(last) + 1] ?? 'A');
+    assert.equal(Buffer.from(stray, 'base64url').toString(), Buffer.from(header, 'base64url').toString());
+    const decoded = decodeToken(`${stray}.${b64url('{}')}.${b64url('s')}`);
+    assert.equal(decoded.format.status, 'fail');
+    assert.match(decoded.format.message, /not canonical/);
+    assert.match(
+      decodeToken(`${header}.${b64url('{}')}+.${b64url('s')}`).format.message,
+      /payload segment contains characters outside/,
+    );
+  });
+
   test('raw JSON text is kept so duplicate keys stay visible', () => {
     const token = `${b64url('{"alg":"RS256","alg":"none"}')}.${b64url('{"a":1}')}.${b64url('s')}`;
     const decoded = decodeToken(token);

@@ -44,14 +44,25 @@ export function albKeyUrl(baseUrl: string, kid: unknown): KeyResult<string> {
     const shown = typeof kid === 'string' ? `"${displayText(kid, 80)}"` : typeof kid;
     return fail('invalid-kid', `ALB kid ${shown} is not a UUID; refusing to request a key for it`);
   }
+  const base = vetAlbBase(baseUrl);
+  return base.ok ? ok(`${base.value}/${kid}`) : base;
+}
+
+// Vetting a base URL is pure and runs on every ALB verification: remember the answer per string.
+const vettedBases = new Map<string, KeyResult<string>>();
+
+function vetAlbBase(baseUrl: string): KeyResult<string> {
+  let result = vettedBases.get(baseUrl);
+  if (result !== undefined) return result;
   const checked = checkKeyUrl(baseUrl);
-  if (!checked.ok) return checked;
-  const base = checked.value;
-  if (base.search !== '' || base.hash !== '') {
-    return fail(
+  if (!checked.ok) result = checked;
+  else if (checked.value.search !== '' || checked.value.hash !== '') {
+    result = fail(
       'invalid-url',
       `${displayText(baseUrl)}: an ALB key base URL cannot have a query or fragment`,
     );
-  }
-  return ok(`${base.origin}${base.pathname.replace(/\/+$/, '')}/${kid}`);
+  } else result = ok(`${checked.value.origin}${checked.value.pathname.replace(/\/+$/, '')}`);
+  if (vettedBases.size >= 200) vettedBases.clear();
+  vettedBases.set(baseUrl, result);
+  return result;
 }

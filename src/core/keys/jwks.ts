@@ -401,7 +401,10 @@ export function selectKeys(
   const byKid = kid === undefined ? set.keys : set.keys.filter((k) => k.kid === kid);
   if (byKid.length === 0) {
     if (set.keys.length === 0) {
-      return { keys: [], problem: { code: 'no-key', message: `${displayText(set.source)} has no usable keys` } };
+      return {
+        keys: [],
+        problem: { code: 'no-key', message: `${displayText(set.source)} has no usable keys` },
+      };
     }
     const kids = set.keys.map((k) => (k.kid === undefined ? '(no kid)' : `"${displayText(k.kid, 60)}"`));
     const list = kids.length > 10 ? `${kids.slice(0, 10).join(', ')}, …` : kids.join(', ');
@@ -422,7 +425,10 @@ export function selectKeys(
   if (eligible.length === 0) {
     return {
       keys: [],
-      problem: { code: 'no-key', message: `no usable key in ${displayText(set.source)}: ${reasons.join('; ')}` },
+      problem: {
+        code: 'no-key',
+        message: `no usable key in ${displayText(set.source)}: ${reasons.join('; ')}`,
+      },
     };
   }
   if (eligible.length > 1) {
