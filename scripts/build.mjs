@@ -22,14 +22,24 @@ const targets = [
   },
 ];
 if (existsSync('src/vscode/extension.ts')) {
-  targets.push({
-    entryPoints: ['src/vscode/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-  });
+  // The simulator's half of the core (YAML, infrastructure readers) is its own bundle, loaded on first use.
+  targets.push(
+    {
+      entryPoints: ['src/vscode/extension.ts'],
+      outfile: 'dist/extension.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', './simulatorCore.js'],
+    },
+    {
+      entryPoints: ['src/vscode/simulatorCore.ts'],
+      outfile: 'dist/simulatorCore.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+    },
+  );
 }
 for (const name of ['inspector', 'simulator']) {
   if (existsSync(`webview/${name}/main.ts`)) {

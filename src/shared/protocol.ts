@@ -37,6 +37,8 @@ export interface InspectorState {
   valid: boolean;
   /** Where the input came from, for the subtitle. */
   source: InputSource;
+  /** Changes when the panel shows new input (not on "Verify again"): the view scrolls back to the top. */
+  inputSerial: number;
   /** Epoch milliseconds of this verification. */
   verifiedAt: number;
   /** Whether keys were allowed to be fetched for this verification. */

@@ -1,8 +1,6 @@
 // Finds simulator configurations in the workspace (authdebug.yaml/json and infrastructure files) and keeps
 // them current with FileSystemWatchers. Reading and interpreting each file is the core's job.
 import * as vscode from 'vscode';
-import { looksLikeInfrastructure } from '../core/iac/index.ts';
-import { isAuthdebugFile, loadConfig } from '../core/simulate/loadConfig.ts';
 import type { SimConfig } from '../core/simulate/model.ts';
 import type {
   AuthorizerOption,
@@ -10,6 +8,7 @@ import type {
   RouteOption,
   SimulatorConfigState,
 } from '../shared/protocol.ts';
+import { simulatorCore } from './lazyCore.ts';
 import type { Log } from './log.ts';
 import { readSettings } from './settings.ts';
 
@@ -24,7 +23,8 @@ export interface ConfigEntry {
   warnings: string[];
 }
 
-const EXCLUDE = '**/{node_modules,.git,cdk.out,.aws-sam,dist,out}/**';
+// .aws-sam holds build copies of template.yaml; cdk.out's synthesized templates are real and stay in.
+const EXCLUDE = '**/{node_modules,.git,.aws-sam}/**';
 /** Files bigger than this are not read (templates are far smaller). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Upper bound of files looked at per glob. */
@@ -193,6 +193,7 @@ export class ConfigIndex implements vscode.Disposable {
       uri,
       vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1,
     );
+    const { isAuthdebugFile, loadConfig, looksLikeInfrastructure } = await simulatorCore();
     const kind = isAuthdebugFile(uri.path) ? 'authdebug' : 'infrastructure';
     const id = uri.toString();
     try {

@@ -1,11 +1,11 @@
 // Entry point: wires editor events to the core and the core's results to the UI. Nothing heavy runs at activation.
 import * as vscode from 'vscode';
-import { simulate } from '../core/simulate/simulate.ts';
 import { ConfigIndex } from './configIndex.ts';
 import { TokenHoverProvider, HOVER_SELECTOR } from './hover.ts';
 import { InspectorPanel } from './inspectorPanel.ts';
 import type { InspectorDeps } from './inspectorPanel.ts';
 import { KeyService } from './keyService.ts';
+import { simulatorCore } from './lazyCore.ts';
 import { Log } from './log.ts';
 import { SAMPLE_CONFIG, SAMPLE_CONFIG_NAME } from './sampleConfig.ts';
 import { HmacSecrets } from './secrets.ts';
@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     configs,
     keys,
     log,
-    simulate,
+    simulate: async (request, options, deps) => (await simulatorCore()).simulate(request, options, deps),
     inspect: (token) => openInspector({ text: token, source: 'simulator' }),
   });
 
@@ -101,6 +101,10 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsKeyFetching(event)) keys.rebuild();
       if (event.affectsConfiguration('authDebugger.configFiles')) configs.restart();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('Workspace trusted: keys may be fetched now');
+      void InspectorPanel.active?.verify(false);
     }),
     { dispose: () => InspectorPanel.active?.dispose() },
   );

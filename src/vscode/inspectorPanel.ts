@@ -31,6 +31,7 @@ export class InspectorPanel implements vscode.Disposable {
   private last: HostToInspector | undefined;
   private text = '';
   private source: InputSource = 'input box';
+  private inputSerial = 0;
   private run = 0;
   private disposed = false;
   /** performance.now() when the panel was created, until its first render was posted (for the log). */
@@ -75,6 +76,7 @@ export class InspectorPanel implements vscode.Disposable {
     }
     inspector.text = text;
     inspector.source = source;
+    inspector.inputSerial++;
     await inspector.verify(false);
     return inspector;
   }
@@ -116,6 +118,7 @@ export class InspectorPanel implements vscode.Disposable {
       headerBlock: outcome.headerBlock,
       valid: outcome.valid,
       source: this.source,
+      inputSerial: this.inputSerial,
       verifiedAt: Date.now(),
       networkAllowed,
       trust: trustInfo(),

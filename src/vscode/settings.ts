@@ -14,12 +14,6 @@ export interface Settings {
   configFiles: string[];
 }
 
-export const DEFAULT_CONFIG_GLOBS = [
-  '**/authdebug.{yaml,yml,json}',
-  '**/*template*.{yaml,yml,json}',
-  '**/*{openapi,swagger}*.{yaml,yml,json}',
-];
-
 function clamp(value: number, min: number, max: number, fallback: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
@@ -46,7 +40,6 @@ function optionalString(value: unknown): string | undefined {
 /** Current settings, validated and clamped (a bad value falls back to its default). */
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration('authDebugger');
-  const globs = stringList(config.get('configFiles'));
   return {
     jwksUrls: stringRecord(config.get('jwksUrls')),
     expectedClientIds: stringList(config.get('expectedClientIds')),
@@ -55,7 +48,8 @@ export function readSettings(): Settings {
     clockSkewSeconds: clamp(Number(config.get('clockSkewSeconds', 0)), 0, 600, 0),
     fetchTimeoutMs: Math.round(clamp(Number(config.get('fetchTimeoutSeconds', 5)), 1, 30, 5) * 1000),
     allowHttpOnLoopback: config.get<boolean>('allowHttpOnLoopback', true),
-    configFiles: globs.length > 0 ? globs : DEFAULT_CONFIG_GLOBS,
+    // The defaults live in package.json; an empty list turns workspace discovery off.
+    configFiles: stringList(config.get('configFiles')),
   };
 }
 

@@ -147,6 +147,20 @@ suite('Token Inspector', () => {
     assert.equal(checkStatus(state, 'signature'), 'pass', JSON.stringify(state.tokens[0]?.checks));
   });
 
+  test('without a selection, Decode Token reads a token from the clipboard; so does Decode from Clipboard', async () => {
+    const editor = await openFixture('notes.txt');
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.env.clipboard.writeText(`Authorization: Bearer ${config.tokens.access}`);
+    await vscode.commands.executeCommand('authDebugger.decodeToken');
+    const fromPalette = (await extensionApi()).inspectorState();
+    assert.equal(fromPalette?.source, 'clipboard');
+    assert.equal(fromPalette?.tokens[0]?.kind, 'cognito-access');
+    assert.equal(fromPalette?.tokens[0]?.httpHeader, 'authorization');
+    await vscode.env.clipboard.writeText(config.tokens.id);
+    await vscode.commands.executeCommand('authDebugger.decodeFromClipboard');
+    assert.equal((await extensionApi()).inspectorState()?.tokens[0]?.kind, 'cognito-id');
+  });
+
   test('Reload Keys fetches the key set again', async () => {
     await decodeLine('token.txt');
     const before = await keyServerCounts(config.keyServer);

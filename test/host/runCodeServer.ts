@@ -11,6 +11,9 @@ import { createFixture } from './workspace.ts';
 import type { HostTestConfig } from './workspace.ts';
 
 const SUITE_TIMEOUT_MS = 240_000;
+/** Workbench chatter that reaches the same console as the tests (offline marketplace, sockets, timings). */
+const NOISE =
+  /open-vsx\.org|Creating a socket|connection token|\[AgentHost|AccountPolicyGate|Service Worker|builtin extensions cache|grace time|Creation of workbench contribution|authentication provider 'github'/;
 
 function log(message: string): void {
   process.stdout.write(`[test:host] ${message}\n`);
@@ -38,6 +41,7 @@ async function runMode(mode: HostTestConfig['mode'], local: SeededCognitoLocal |
     });
     await browser.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const line = format(...args);
+      if (NOISE.test(line.split('\n')[0] ?? '')) return;
       if (type === 'error') process.stderr.write(`${line}\n`);
       else process.stdout.write(`${line}\n`);
     });

@@ -1,7 +1,8 @@
 // The Authorizer Simulator's host side: workspace discovery, the file watcher, and decisions from the core.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type { SimulateRequest } from '../../src/shared/protocol.ts';
 import { eventually, extensionApi, keyServerCounts, testConfig, workspaceDir } from './helpers.ts';
 
@@ -84,5 +85,35 @@ suite('Authorizer Simulator', () => {
 
   test('the key URL of the configuration was fetched from the loopback server', async () => {
     assert.ok((await keyServerCounts(config.keyServer)).jwks > 0);
+  });
+});
+
+suite('Create Sample Config', () => {
+  test('writes a sample authdebug.yaml that the simulator reads', async () => {
+    const file = join(workspaceDir(), 'authdebug.yaml');
+    const original = readFileSync(file, 'utf8');
+    try {
+      rmSync(file);
+      await eventually(async () => {
+        const state = await (await extensionApi()).simulatorConfig();
+        return !state.configs.some((c) => c.label === 'authdebug.yaml');
+      }, 'the deleted file to leave the pickers');
+      await vscode.commands.executeCommand('authDebugger.createSampleConfig');
+      assert.ok(existsSync(file), 'no authdebug.yaml was written');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file, 'the sample is not open');
+      const state = await eventually(async () => {
+        const current = await (await extensionApi()).simulatorConfig();
+        return current.routes.some((r) => r.route === 'GET /reports/{proxy+}') ? current : undefined;
+      }, 'the sample routes in the pickers');
+      const sample = state.configs.find((c) => c.label === 'authdebug.yaml');
+      assert.equal(sample?.error, undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      writeFileSync(file, original);
+    }
+    await eventually(async () => {
+      const state = await (await extensionApi()).simulatorConfig();
+      return state.routes.some((r) => r.route === 'GET /reports');
+    }, 'the fixture configuration to come back');
   });
 });

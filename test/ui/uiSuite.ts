@@ -1,7 +1,7 @@
 // `npm run test:ui`: what a person sees, in code-server with the packaged VSIX installed, driven by Chromium.
 // Decode Token from the palette, the sidebar simulator, the hover, and XSS payloads that must stay inert.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,10 +45,13 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Screenshot into test-results/; README images in docs/ are refreshed when missing or AUTHDBG_UPDATE_DOCS=1. */
 async function shot(page: Page, name: string, keepForDocs = false): Promise<void> {
   const file = join(RESULTS, `${name}.png`);
   await page.screenshot({ path: file });
-  if (keepForDocs) copyFileSync(file, join(DOCS, `${name}.png`));
+  const doc = join(DOCS, `${name}.png`);
+  if (keepForDocs && (process.env['AUTHDBG_UPDATE_DOCS'] === '1' || !existsSync(doc)))
+    copyFileSync(file, doc);
 }
 
 /** Marks every frame: a flag any injected script would set, and every CSP violation the browser reports. */
@@ -165,6 +168,16 @@ async function main(): Promise<void> {
       await shot(page, 'simulator-deny');
     });
 
+    await step('Inspector "Simulate" hands the token to the sidebar', async () => {
+      await decodeFile(page, 'token.txt');
+      const inspector = await webviewFrame(page, 'inspector');
+      await inspector.locator('vscode-button', { hasText: 'Simulate' }).first().click();
+      const simulator = await webviewFrame(page, 'simulator');
+      await simulator.locator('p[role=status]', { hasText: 'Token received' }).waitFor();
+      const value = await simulator.locator('vscode-textarea[data-testid=token] textarea').inputValue();
+      assert.equal(value, fixture.config.tokens.id);
+    });
+
     await step('hover over a token in a .http file shows the summary', async () => {
       await openFile(page, 'requests.http');
       await hoverText(page, fixture.config.tokens.id.slice(0, 24));
@@ -249,6 +262,23 @@ async function main(): Promise<void> {
       assert.equal(dialogs, 0, 'a payload opened a dialog');
       assert.equal(violations, 0, 'the CSP had to block something: markup reached the DOM');
       await shot(page, 'xss', true);
+    });
+
+    await step('empty state explains how to begin; Create Sample Config fills the pickers', async () => {
+      renameSync(join(fixture.dir, 'authdebug.yaml'), join(fixture.dir, 'authdebug.yaml.bak'));
+      const frame = await webviewFrame(page, 'simulator');
+      const empty = frame.locator('[data-testid=empty-state]');
+      await empty.waitFor({ timeout: 10_000 });
+      assert.match((await empty.textContent()) ?? '', /authdebug\.yaml/);
+      await shot(page, 'simulator-empty');
+      await empty.locator('vscode-button', { hasText: 'Create Sample Config' }).click();
+      await frame
+        .locator('vscode-single-select[data-testid=route] vscode-option', {
+          hasText: 'GET /reports/{proxy+}',
+        })
+        .waitFor({ state: 'attached', timeout: 10_000 });
+      assert.ok(existsSync(join(fixture.dir, 'authdebug.yaml')));
+      await page.locator('.tab.active[aria-label^="authdebug.yaml"]').first().waitFor();
     });
 
     await step('light and high-contrast themes restyle both webviews', async () => {

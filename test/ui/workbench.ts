@@ -15,10 +15,19 @@ export async function runCommand(page: Page, title: string): Promise<number> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  // Click the row whose label is exactly the title (Enter would run whatever row is on top).
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+    .first();
+  await row.waitFor();
   const pressed = performance.now();
-  await page.keyboard.press('Enter');
+  await row.click();
   return pressed;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Open a workspace file through Quick Open, in the first editor group (the Inspector opens beside it). */

@@ -25,6 +25,7 @@ const MARKS: Record<Check['status'], { mark: string; label: string }> = {
 
 const post = connect<InspectorToHost, HostToInspector>(onMessage);
 let status: HTMLElement | undefined;
+let shownSerial = -1;
 
 function onMessage(message: HostToInspector): void {
   switch (message.type) {
@@ -92,6 +93,8 @@ function renderFailure(message: string, trust: TrustInfo): void {
 
 function render(state: InspectorState): void {
   const app = root();
+  const scroll = state.inputSerial === shownSerial ? window.scrollY : 0;
+  shownSerial = state.inputSerial;
   clear(app);
   append(app, toolbar(state), trustNote(state.trust));
   if (state.headerBlock) {
@@ -104,6 +107,7 @@ function render(state: InspectorState): void {
     );
   }
   state.tokens.forEach((token, index) => append(app, tokenSection(token, index, state)));
+  window.scrollTo(0, scroll);
 }
 
 function tokenSection(token: InspectorToken, index: number, state: InspectorState): HTMLElement {

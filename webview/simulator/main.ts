@@ -149,6 +149,8 @@ function renderPickers(): void {
   clear(setupBox);
   const usable = config.configs.filter((c) => c.error === undefined);
   if (config.configs.length === 0) {
+    clear(configSelect);
+    configSelect.value = '';
     append(setupBox, emptyState());
     return;
   }
