@@ -91,7 +91,7 @@ describe('cognito-local tokens through authdbg simulate', () => {
     const { status, result } = await simulate('GET /orders/42', seeded.tokens['ada']?.accessToken ?? '');
     assert.equal(status, 1);
     assert.equal(result.status, 401);
-    assert.equal(JSON.parse(result.body).message, 'Unauthorized');
+    assert.equal((JSON.parse(result.body) as { message: string }).message, 'Unauthorized');
   });
 
   test('RBAC: a reader of another tenant passes the authorizer and gets the backend 403', async () => {
@@ -113,7 +113,7 @@ describe('cognito-local tokens through authdbg simulate', () => {
     const { status, result } = await simulate('GET /v2/orders', seeded.tokens['ada']?.accessToken ?? '');
     assert.equal(status, 1);
     assert.equal(result.status, 403);
-    assert.equal(JSON.parse(result.body).message, 'Forbidden');
+    assert.equal((JSON.parse(result.body) as { message: string }).message, 'Forbidden');
   });
 
   test('what-if: adding the scope flips it to allow, and says the claims were edited', async () => {
