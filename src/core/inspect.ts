@@ -89,38 +89,79 @@ function buildReport(
   warnings: TokenReport['warnings'],
   now: number,
 ): TokenReport {
-  const { token } = decoded;
-  const exp = token.payload?.['exp'];
-  const iat = token.payload?.['iat'];
-  const lifetime =
-    typeof exp === 'number' && typeof iat === 'number' && Number.isFinite(exp - iat) ? exp - iat : undefined;
-  const report = {
-    kind: token.kind,
-    header: token.header,
-    payload: token.payload,
-    rawHeader: token.rawHeader,
-    rawPayload: token.rawPayload,
-    lifetimeSeconds: lifetime,
-    checks,
-    warnings: dedupe(warnings),
-    valid: isValid(checks),
-  } as TokenReport;
-  // The claims table and the redacted form are display work: built on first read (bulk checks never read them).
-  let claims: ClaimInfo[] | undefined;
-  let redacted: string | undefined;
-  Object.defineProperty(report, 'claims', {
-    enumerable: true,
-    configurable: true,
-    get: () => (claims ??= claimTable(token.header, token.payload, now)),
-    set: (value: ClaimInfo[]) => (claims = value),
-  });
-  Object.defineProperty(report, 'redacted', {
-    enumerable: true,
-    configurable: true,
-    get: () => (redacted ??= redactToken(token.text)),
-    set: (value: string) => (redacted = value),
-  });
-  return report;
+  return new InspectedReport(decoded.token, checks, dedupe(warnings), now);
+}
+
+/**
+ * A TokenReport whose claims table and redacted form are display work, built on first read: bulk checks
+ * and CI runs never read them. toJSON keeps them in every serialization (CLI JSON, webview messages).
+ */
+class InspectedReport implements TokenReport {
+  readonly kind: TokenReport['kind'];
+  readonly header: TokenReport['header'];
+  readonly payload: TokenReport['payload'];
+  readonly rawHeader: string | undefined;
+  readonly rawPayload: string | undefined;
+  readonly lifetimeSeconds: number | undefined;
+  valid: boolean;
+  #claims: ClaimInfo[] | undefined;
+  #redacted: string | undefined;
+  readonly #text: string;
+  readonly #now: number;
+
+  constructor(
+    token: DecodeResult['token'],
+    readonly checks: Check[],
+    readonly warnings: TokenReport['warnings'],
+    now: number,
+  ) {
+    this.kind = token.kind;
+    this.header = token.header;
+    this.payload = token.payload;
+    this.rawHeader = token.rawHeader;
+    this.rawPayload = token.rawPayload;
+    const exp = token.payload?.['exp'];
+    const iat = token.payload?.['iat'];
+    this.lifetimeSeconds =
+      typeof exp === 'number' && typeof iat === 'number' && Number.isFinite(exp - iat)
+        ? exp - iat
+        : undefined;
+    this.valid = isValid(checks);
+    this.#text = token.text;
+    this.#now = now;
+  }
+
+  get claims(): ClaimInfo[] {
+    return (this.#claims ??= claimTable(this.header, this.payload, this.#now));
+  }
+
+  set claims(value: ClaimInfo[]) {
+    this.#claims = value;
+  }
+
+  get redacted(): string {
+    return (this.#redacted ??= redactToken(this.#text));
+  }
+
+  set redacted(value: string) {
+    this.#redacted = value;
+  }
+
+  toJSON(): TokenReport {
+    return {
+      kind: this.kind,
+      header: this.header,
+      payload: this.payload,
+      rawHeader: this.rawHeader,
+      rawPayload: this.rawPayload,
+      claims: this.claims,
+      lifetimeSeconds: this.lifetimeSeconds,
+      checks: this.checks,
+      warnings: this.warnings,
+      valid: this.valid,
+      redacted: this.redacted,
+    };
+  }
 }
 
 function claimTable(header: JsonObject | null, payload: JsonObject | null, now: number): ClaimInfo[] {

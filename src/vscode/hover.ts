@@ -42,7 +42,7 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     let report = decoded;
     if (decoded.kind !== 'invalid' && decoded.kind !== 'jwe') {
       try {
-        report = (await withinBudget(this.verifier.hoverReport(found.token))) ?? decoded;
+        report = (await withinBudget(this.verifier.hoverReport(found.token, decoded))) ?? decoded;
       } catch (error) {
         this.log.error('Hover verification failed', error);
       }

@@ -57,11 +57,11 @@ export class Verifier {
     return { ok: true, headerBlock: true, items, valid: items.every((item) => item.report.valid) };
   }
 
-  /** Hover: decode, then verify against cached keys only. Never waits on the network. */
-  async hoverReport(token: string): Promise<TokenReport> {
+  /** Hover: verify against cached keys only, reusing the hover's own decode. Never waits on the network. */
+  async hoverReport(token: string, decoded?: TokenReport): Promise<TokenReport> {
     const settings = readSettings();
     const base = this.baseOptions(settings, { network: false, reload: false });
-    const options = await this.optionsFor(token, base, settings);
+    const options = await this.optionsFor(token, base, settings, decoded);
     return inspectToken(token, options, { keys: this.keys(false) });
   }
 
@@ -79,8 +79,13 @@ export class Verifier {
   }
 
   /** Options specific to one token (a JWKS URL or HMAC secret for its issuer), or `base` itself when none. */
-  private async optionsFor(token: string, base: VerifyOptions, settings: Settings): Promise<VerifyOptions> {
-    const report = decodeReport(token, base.now);
+  private async optionsFor(
+    token: string,
+    base: VerifyOptions,
+    settings: Settings,
+    decoded?: Pick<TokenReport, 'kind' | 'header' | 'payload'>,
+  ): Promise<VerifyOptions> {
+    const report = decoded ?? decodeReport(token, base.now);
     const iss = report.payload?.['iss'];
     const alg = report.header?.['alg'];
     if (report.kind === 'alb-data') {
