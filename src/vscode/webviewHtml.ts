@@ -1,5 +1,4 @@
 // The one place that builds webview HTML and webview options: strict CSP with a crypto nonce, own roots only.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export type WebviewEntry = 'inspector' | 'simulator';
@@ -16,9 +15,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** A fresh nonce per render, from crypto.randomBytes. */
+/**
+ * A fresh nonce per render from the platform CSPRNG (Web Crypto's getRandomValues, the same source as
+ * crypto.randomBytes), reached on first render so activation does not load node:crypto.
+ */
 export function createNonce(): string {
-  return randomBytes(18).toString('base64');
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
 }
 
 /** The HTML shell of a webview: no data in it, the script renders what the host posts after `ready`. */

@@ -1,13 +1,33 @@
 // The one network primitive of the key layer: a GET that follows security.md's fetching rules to the letter.
-import { lookup as dnsLookup } from 'node:dns';
+import type * as dns from 'node:dns';
 import type { LookupAddress } from 'node:dns';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { KeyFetchError, displayText } from './keyErrors.ts';
 import { checkKeyUrl } from './keyUrls.ts';
 import type { HttpGet, HttpResponse } from './types.ts';
+
+interface Transports {
+  http: typeof http;
+  https: typeof https;
+  dns: typeof dns;
+}
+
+// node:http, node:https (with tls and net) and node:dns cost milliseconds to load; an editor activating the
+// extension must not pay for them before the first key fetch.
+let transports: Promise<Transports> | undefined;
+let loadedDns: typeof dns | undefined;
+
+function loadTransports(): Promise<Transports> {
+  return (transports ??= Promise.all([import('node:http'), import('node:https'), import('node:dns')]).then(
+    ([httpModule, httpsModule, dnsModule]) => {
+      loadedDns = dnsModule;
+      return { http: httpModule, https: httpsModule, dns: dnsModule };
+    },
+  ));
+}
 
 /** Default total time budget of one key fetch (connect, headers, body, retry included). */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -65,6 +85,7 @@ export function createHttpGet(options: HttpGetOptions = {}): HttpGet {
       Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.min(timeoutMs, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
     const cap = Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_BYTES;
     const request: Attempt = {
+      transports: await loadTransports(),
       target: checked.value,
       shown: displayText(checked.value.href),
       deadline: performance.now() + budget,
@@ -87,6 +108,7 @@ export function createHttpGet(options: HttpGetOptions = {}): HttpGet {
 }
 
 interface Attempt {
+  transports: Transports;
   target: URL;
   shown: string;
   deadline: number;
@@ -192,7 +214,7 @@ function attempt(a: Attempt): Promise<HttpResponse> {
     };
 
     try {
-      req = (isHttps ? https : http).request(a.target, requestOptions, onResponse);
+      req = (isHttps ? a.transports.https : a.transports.http).request(a.target, requestOptions, onResponse);
     } catch (err) {
       finish(networkError(err, a));
       return;
@@ -307,7 +329,11 @@ function errorCode(err: unknown): string | undefined {
 
 // Plain http is allowed only for loopback; refuse a "localhost" that resolves anywhere else.
 const loopbackOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+  if (loadedDns === undefined) {
+    callback(new Error('DNS is not loaded yet'), '', 0);
+    return;
+  }
+  loadedDns.lookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
     if (err) {
       callback(err, '', 0);
       return;
