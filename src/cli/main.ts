@@ -102,7 +102,11 @@ async function run(): Promise<void> {
     readStdin,
     readFile: (path) => readFile(path, 'utf8'),
     nowMs: () => Date.now(),
-    keys: createKeyStore({ httpGet: createHttpGet(), now: () => Date.now(), timeoutMs }),
+    keys: createKeyStore({
+      httpGet: createHttpGet({ proxyEnv: process.env }),
+      now: () => Date.now(),
+      timeoutMs,
+    }),
     isTty: process.stdout.isTTY === true,
   };
   process.exitCode = await main(argv, io);

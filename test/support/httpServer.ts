@@ -68,8 +68,11 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A self-signed certificate for 127.0.0.1 made with the openssl CLI; undefined when openssl is missing. */
-export function selfSignedCert(): { key: string; cert: string } | undefined {
+/** A self-signed certificate (default: for 127.0.0.1) made with the openssl CLI; undefined without openssl. */
+export function selfSignedCert(
+  subjectAltName = 'IP:127.0.0.1',
+  commonName = '127.0.0.1',
+): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'keys-tls-'));
   try {
     execFileSync(
@@ -85,9 +88,9 @@ export function selfSignedCert(): { key: string; cert: string } | undefined {
         '-days',
         '1',
         '-subj',
-        '/CN=127.0.0.1',
+        `/CN=${commonName}`,
         '-addext',
-        'subjectAltName=IP:127.0.0.1',
+        `subjectAltName=${subjectAltName}`,
         '-keyout',
         join(dir, 'key.pem'),
         '-out',

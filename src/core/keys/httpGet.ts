@@ -3,16 +3,20 @@ import type * as dns from 'node:dns';
 import type { LookupAddress } from 'node:dns';
 import type * as http from 'node:http';
 import type * as https from 'node:https';
+import type * as tls from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { KeyFetchError, displayText } from './keyErrors.ts';
 import { checkKeyUrl } from './keyUrls.ts';
+import { proxyFor, tunnelAgent } from './proxy.ts';
+import type { ProxyEnv } from './proxy.ts';
 import type { HttpGet, HttpResponse } from './types.ts';
 
 interface Transports {
   http: typeof http;
   https: typeof https;
   dns: typeof dns;
+  tls: typeof tls;
 }
 
 // node:http, node:https (with tls and net) and node:dns cost milliseconds to load; an editor activating the
@@ -21,12 +25,15 @@ let transports: Promise<Transports> | undefined;
 let loadedDns: typeof dns | undefined;
 
 function loadTransports(): Promise<Transports> {
-  return (transports ??= Promise.all([import('node:http'), import('node:https'), import('node:dns')]).then(
-    ([httpModule, httpsModule, dnsModule]) => {
-      loadedDns = dnsModule;
-      return { http: httpModule, https: httpsModule, dns: dnsModule };
-    },
-  ));
+  return (transports ??= Promise.all([
+    import('node:http'),
+    import('node:https'),
+    import('node:dns'),
+    import('node:tls'),
+  ]).then(([httpModule, httpsModule, dnsModule, tlsModule]) => {
+    loadedDns = dnsModule;
+    return { http: httpModule, https: httpsModule, dns: dnsModule, tls: tlsModule };
+  }));
 }
 
 /** Default total time budget of one key fetch (connect, headers, body, retry included). */
@@ -55,6 +62,11 @@ export interface HttpGetOptions {
   /** Extra trusted CA certificates (tests, corporate CAs); adds trust, never disables verification. */
   ca?: string | Buffer | (string | Buffer)[];
   userAgent?: string;
+  /**
+   * Where to read HTTPS_PROXY / NO_PROXY from (the CLI passes process.env). Unset: no proxy handling here, which
+   * is right inside VS Code, whose own proxy support takes over.
+   */
+  proxyEnv?: ProxyEnv;
 }
 
 // Broken-mid-way or "try again" failures: an immediate retry can help. Refused, DNS NXDOMAIN and TLS
@@ -84,8 +96,13 @@ export function createHttpGet(options: HttpGetOptions = {}): HttpGet {
     const budget =
       Number.isFinite(timeoutMs) && timeoutMs > 0 ? Math.min(timeoutMs, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
     const cap = Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : DEFAULT_MAX_BYTES;
+    const proxy =
+      options.proxyEnv === undefined || options.agent !== undefined
+        ? undefined
+        : proxyFor(checked.value, options.proxyEnv);
     const request: Attempt = {
       transports: await loadTransports(),
+      proxy,
       target: checked.value,
       shown: displayText(checked.value.href),
       deadline: performance.now() + budget,
@@ -109,6 +126,8 @@ export function createHttpGet(options: HttpGetOptions = {}): HttpGet {
 
 interface Attempt {
   transports: Transports;
+  /** CONNECT proxy for this https target, if the environment names one. */
+  proxy: URL | undefined;
   target: URL;
   shown: string;
   deadline: number;
@@ -158,6 +177,9 @@ function attempt(a: Attempt): Promise<HttpResponse> {
       maxHeaderSize: 16 * 1024,
     };
     if (a.options.agent !== undefined) requestOptions.agent = a.options.agent;
+    else if (a.proxy !== undefined && isHttps) {
+      requestOptions.agent = tunnelAgent(a.transports, a.proxy, () => a.deadline - performance.now());
+    }
     if (a.options.ca !== undefined) requestOptions.ca = a.options.ca;
     // Plain http is only allowed because the host is loopback; make sure "localhost" really resolves there.
     if (!isHttps) requestOptions.lookup = loopbackOnlyLookup;
@@ -245,6 +267,7 @@ function formatBytes(n: number): string {
 
 /** Maps system and TLS error codes to plain words; keeps the code for people who search it. */
 function networkError(err: unknown, a: Attempt): KeyFetchError {
+  if (err instanceof KeyFetchError) return err;
   const code = errorCode(err);
   const host = displayText(a.target.hostname, 100);
   const port = a.target.port || (a.target.protocol === 'https:' ? '443' : '80');
