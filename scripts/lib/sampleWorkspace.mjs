@@ -426,7 +426,7 @@ cognito-local (a Cognito emulator) at ${c.endpoint}, and a stand-in ALB key endp
 Files here are regenerated on each run; tokens expire after 24 h (run \`npm start\` again for fresh ones).
 
 ## What to try first
-1. Open \`requests.http\` and hover any \`Authorization:\` line: the token's kind, groups, expiry and signature.
+1. Open \`requests.http\` and hover any \`Authorization:\` line: the token's kind, groups, expiry and signature (a hover never fetches keys: the signature shows as verified once step 2 has fetched them).
 2. Select a token and run **Auth Debugger: Decode Token** (F1): the Token Inspector shows every check.
 3. Open the **Auth Debugger** sidebar, paste a token, pick a route from \`authdebug.yaml\` and see what API Gateway
    or the ALB would answer, with the step that decided.
@@ -477,6 +477,22 @@ node dist/cli.js routes --config ${ws('template.yaml')}
 }
 
 /**
+ * The extension's settings for the sample: cognito-local's issuer is not a Cognito URL, so its JWKS URL is
+ * named here, and the ALB blobs get their expected ARN and the local key endpoint.
+ * @param {Awaited<ReturnType<typeof prepareSampleData>>} data
+ */
+function workspaceSettings(data) {
+  const c = data.cognito;
+  const settings = {
+    'authDebugger.jwksUrls': { [c.issuer]: c.jwksUrl },
+    'authDebugger.expectedClientIds': [c.clientId],
+    'authDebugger.albArn': data.alb.arn,
+    'authDebugger.albKeyUrl': data.alb.keyUrl,
+  };
+  return `${JSON.stringify(settings, null, 2)}\n`;
+}
+
+/**
  * Writes the sample workspace into `dir` (our files are overwritten; other files are left alone).
  * @param {string} dir
  * @param {Awaited<ReturnType<typeof prepareSampleData>>} data
@@ -486,11 +502,13 @@ node dist/cli.js routes --config ${ws('template.yaml')}
 export function writeSampleWorkspace(dir, data, opts = {}) {
   const cases = sampleCases(data);
   fs.mkdirSync(path.join(dir, 'tokens'), { recursive: true });
+  fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   const files = {
     'authdebug.yaml': authdebugYaml(data),
     'requests.http': requestsHttp(data, cases),
     'template.yaml': samTemplate(data),
     'README.md': readme(data, cases, opts.repoDir, dir),
+    [path.join('.vscode', 'settings.json')]: workspaceSettings(data),
   };
   for (const [name, token] of Object.entries(data.tokens))
     files[path.join('tokens', `${name}.jwt`)] = `${token}\n`;

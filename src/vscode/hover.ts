@@ -145,7 +145,11 @@ export function hoverMarkdown(
     plain('Expires', 'no usable exp claim');
   }
   const signature = report.checks.find((c) => c.id === 'signature');
-  if (signature?.status === 'fail') line('Signature', `✗ failed: ${signature.message}`);
+  const key = report.checks.find((c) => c.id === 'key');
+  // Without a usable key nothing was checked: say so instead of calling the signature bad.
+  if (signature?.status === 'fail' && key?.status === 'fail')
+    plain('Signature', 'not checked: no usable key (see "key" under failed checks)');
+  else if (signature?.status === 'fail') line('Signature', `✗ failed: ${signature.message}`);
   else plain('Signature', signatureState(signature?.status === 'pass'));
   const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'signature');
   if (failed.length > 0) line('Failed checks', failed.map((c) => `${c.id} (${c.message})`).join('; '));
