@@ -1,5 +1,5 @@
 // `npm run test:host`: runs the extension-host suites inside code-server (a real VS Code) driven by Chromium,
-// once in a trusted workspace and once in Restricted Mode. See ../../../shared/reference/testing-in-real-vscode.md.
+// once in a trusted workspace and once in Restricted Mode. See docs/testing-in-real-vscode.md.
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';

@@ -93,7 +93,7 @@ export const ALB_ARN =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
 export const NOW = 1_700_000_000;
 
-/** Claims of a Cognito ID token, as aws-authorizers.md lists them. */
+/** Claims of a Cognito ID token, as docs/aws-behaviour.md lists them. */
 export function idClaims(overrides: Record<string, unknown> = {}, iss = ISSUER): Record<string, unknown> {
   return {
     sub: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',

@@ -1,4 +1,4 @@
-// Every file of the shared IaC corpus, read into routes and authorizers checked by hand against the file.
+// Every file of the IaC corpus (test/fixtures/iac, sources in its MANIFEST.md), read into routes and authorizers checked by hand against the file.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import type { Warning } from '../../src/core/findings.ts';
 import type { AuthorizerConfig, RouteAuthorizerType, SimConfig } from '../../src/core/simulate/model.ts';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus', 'iac');
+const corpusDir = path.resolve(repoRoot, 'test', 'fixtures', 'iac');
 
 // A standalone Swagger file whose title is computed is named after the file.
 const S16 = '16-openapi-swagger2-lambda-token';

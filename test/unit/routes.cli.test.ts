@@ -8,7 +8,7 @@ import { runRoutes } from '../../src/cli/routesCommand.ts';
 import type { KeyProvider } from '../../src/core/keys/types.ts';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'simulate', 'authdebug.yaml');
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'iac');
+const CORPUS = join(__dirname, '..', 'fixtures', 'iac');
 
 function io(): CliIo & { out: string[] } {
   const out: string[] = [];
