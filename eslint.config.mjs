@@ -1,5 +1,61 @@
-// Lint configuration: type-aware rules for the project's TypeScript, zero warnings allowed.
+// Lint configuration: type-aware rules for the project's TypeScript, zero warnings allowed, and the layering
+// rules (which folder may import what) that tsconfig.core/host/webview.json enforce for types.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/^node:/, '')))];
+const noVscode = {
+  name: 'vscode',
+  message:
+    'Only src/vscode may import vscode: the core, the CLI, src/shared and the webviews must run without it.',
+};
+const noNodeBuiltins = {
+  paths: nodeBuiltins.map((name) => ({
+    name,
+    message:
+      'Node built-ins are not available here (webviews run in a browser sandbox; src/shared is bundled there).',
+  })),
+  patterns: [
+    {
+      group: ['node:*'],
+      message:
+        'Node built-ins are not available here (webviews run in a browser sandbox; src/shared is bundled there).',
+    },
+  ],
+};
+/** Imports of a layer above: the core never reaches the glue, the CLI or the webviews. */
+const upwards = (folders, why) => ({
+  group: folders.flatMap((folder) => [`**/${folder}/**`, `${folder}/**`]),
+  message: why,
+});
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'customElements',
+  'HTMLElement',
+  'Element',
+  'Node',
+  'DOMParser',
+  'alert',
+  'acquireVsCodeApi',
+].map((name) => ({ name, message: 'No DOM here: this code runs in Node (the extension host or the CLI).' }));
+const nodeGlobals = [
+  'process',
+  'Buffer',
+  'require',
+  'module',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+].map((name) => ({
+  name,
+  message: 'No Node globals here: this code also runs in a webview (browser sandbox).',
+}));
 
 export default tseslint.config(
   {
@@ -40,6 +96,82 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       'no-eval': 'error',
       'no-implied-eval': 'error',
+    },
+  },
+  // Layering. Each folder appears in exactly one block below: a later block setting the same rule would
+  // replace these options rather than add to them.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            upwards(
+              ['src/vscode', 'src/cli', 'webview', 'vscode', 'cli'],
+              'The core is the bottom layer: it imports no glue, CLI or webview code.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...domGlobals],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            upwards(
+              ['src/vscode', 'webview', 'vscode'],
+              'The CLI sits on the core only: no host or webview code.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...domGlobals],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode, ...noNodeBuiltins.paths],
+          patterns: [
+            ...noNodeBuiltins.patterns,
+            upwards(
+              ['src/vscode', 'src/cli', 'webview', 'vscode', 'cli'],
+              'src/shared sits on the core only.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...domGlobals, ...nodeGlobals],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode, ...noNodeBuiltins.paths],
+          patterns: [
+            ...noNodeBuiltins.patterns,
+            upwards(
+              ['src/vscode', 'src/cli'],
+              'Webviews talk to the host by messages (src/shared/protocol.ts) only.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...nodeGlobals],
     },
   },
   {
