@@ -1,6 +1,10 @@
 // The one typed protocol between the extension host and its webviews; both sides import it with `import type`.
-import type { Check, Warning } from '../core/findings.ts';
-import type { ClaimInfo, JsonObject, TimeInfo, TokenKind } from '../core/types.ts';
+// Facts the core already names (token kinds, check and trace statuses, authorizer types) are reused from the
+// core, never redeclared as `string`, so a new status or type fails to compile where a view does not handle it.
+import type { Check, CheckStatus, Warning } from '../core/findings.ts';
+import type { AuthorizerType, RouteAuthorizerType } from '../core/simulate/model.ts';
+import type { AuthorizerInfo, SimulationResult, TraceStatus, TraceStep } from '../core/simulate/result.ts';
+import type { ClaimInfo, JsonObject, TimeInfo, TokenKind, TokenReport } from '../core/types.ts';
 
 /** Whether keys may be fetched, and why not when they may not: every view shows it. */
 export interface TrustInfo {
@@ -9,23 +13,26 @@ export interface TrustInfo {
   note: string | undefined;
 }
 
-/** One decoded token as the Inspector renders it (a TokenReport minus nothing the view needs). */
-export interface InspectorToken {
+/** The parts of the core's TokenReport the Inspector renders (`redacted` is header.payload.<redacted>). */
+export type InspectorReport = Pick<
+  TokenReport,
+  | 'kind'
+  | 'valid'
+  | 'header'
+  | 'payload'
+  | 'rawHeader'
+  | 'rawPayload'
+  | 'claims'
+  | 'lifetimeSeconds'
+  | 'checks'
+  | 'warnings'
+  | 'redacted'
+>;
+
+/** One decoded token as the Inspector renders it: the core's report plus where it came from. */
+export interface InspectorToken extends InspectorReport {
   /** Lower-case HTTP header the token came from, or undefined for a bare token. */
   httpHeader: string | undefined;
-  kind: TokenKind;
-  valid: boolean;
-  /** The JOSE header. */
-  header: JsonObject | null;
-  payload: JsonObject | null;
-  rawHeader: string | undefined;
-  rawPayload: string | undefined;
-  claims: ClaimInfo[];
-  lifetimeSeconds: number | undefined;
-  checks: Check[];
-  warnings: Warning[];
-  /** header.payload.<redacted>: safe to show and copy. */
-  redacted: string;
   /** Whether "Simulate" makes sense (a signed token, not a JWE or garbage). */
   simulatable: boolean;
 }
@@ -71,7 +78,7 @@ export interface RouteOption {
   path: string;
   api: string | undefined;
   authorizer: string | null;
-  authorizerType: string;
+  authorizerType: RouteAuthorizerType;
   scopes: string[];
   line: number | undefined;
 }
@@ -80,7 +87,7 @@ export interface RouteOption {
 export interface AuthorizerOption {
   configId: string;
   name: string;
-  type: string;
+  type: AuthorizerType;
 }
 
 /** One configuration source in the workspace: authdebug.yaml/json or an infrastructure file. */
@@ -122,21 +129,20 @@ export interface SimulateRequest {
   whatIf: WhatIf | undefined;
 }
 
-/** One step of the simulator's trace. */
-export interface TraceStep {
-  step: string;
-  status: string;
-  message: string;
+/** The route a simulation matched, as the result card names it. */
+export interface MatchedRouteView {
+  route: string;
+  api: string | undefined;
 }
 
 /** The simulator's result as the result card renders it. */
 export interface SimulationView {
-  decision: 'allow' | 'deny';
+  decision: SimulationResult['decision'];
   status: number;
   body: string | undefined;
   headers: Array<{ name: string; value: string }>;
-  authorizer: string | undefined;
-  route: string | undefined;
+  authorizer: AuthorizerInfo | undefined;
+  route: MatchedRouteView | undefined;
   trace: TraceStep[];
   /** Pretty JSON of what the backend receives, or undefined when nothing reaches it. */
   backendContext: string | undefined;
@@ -165,4 +171,17 @@ export type SimulatorToHost =
 /** Longest text a webview may send (a header block with a few tokens). */
 export const MAX_MESSAGE_TEXT = 256 * 1024;
 
-export type { Check, ClaimInfo, JsonObject, TimeInfo, TokenKind, Warning };
+export type {
+  AuthorizerInfo,
+  AuthorizerType,
+  Check,
+  CheckStatus,
+  ClaimInfo,
+  JsonObject,
+  RouteAuthorizerType,
+  TimeInfo,
+  TokenKind,
+  TraceStatus,
+  TraceStep,
+  Warning,
+};

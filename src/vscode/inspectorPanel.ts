@@ -6,6 +6,8 @@ import type { HostToInspector, InputSource, InspectorState, InspectorToken } fro
 import type { KeyService } from './keyService.ts';
 import type { Log } from './log.ts';
 import { parseInspectorMessage } from './messages.ts';
+import { ReadyGate } from './readyGate.ts';
+import type { Delivery } from './readyGate.ts';
 import { trustInfo } from './trust.ts';
 import type { Verifier } from './verification.ts';
 import { webviewHtml, webviewOptions } from './webviewHtml.ts';
@@ -27,8 +29,7 @@ export class InspectorPanel implements vscode.Disposable {
   private static current: InspectorPanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private last: HostToInspector | undefined;
+  private readonly gate = new ReadyGate<HostToInspector>(inspectorDelivery);
   private text = '';
   private source: InputSource = 'input box';
   private inputSerial = 0;
@@ -43,15 +44,21 @@ export class InspectorPanel implements vscode.Disposable {
   ) {
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'inspector', 'Token Inspector');
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.gate.arm((message) => void panel.webview.postMessage(message));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      // A hidden panel's webview is destroyed (no retainContextWhenHidden) and reloads when shown again.
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (!webviewPanel.visible) this.gate.arm();
+      }),
     );
   }
 
   /** The state last rendered, if any (exported for the extension-host tests). */
   get state(): InspectorState | undefined {
-    return this.last?.type === 'render' ? this.last.state : undefined;
+    const shown = this.gate.stateOf(VIEW_SLOT);
+    return shown?.type === 'render' ? shown.state : undefined;
   }
 
   /** The open panel, if any (tests and "Reload Keys"). */
@@ -85,7 +92,7 @@ export class InspectorPanel implements vscode.Disposable {
   async verify(reload: boolean): Promise<void> {
     const run = ++this.run;
     const started = performance.now();
-    this.post({ type: 'busy', message: reload ? 'Reloading keys…' : 'Verifying…' }, false);
+    this.post({ type: 'busy', message: reload ? 'Reloading keys…' : 'Verifying…' });
     const networkAllowed = this.deps.verifier.networkAllowed();
     let outcome: InspectOutcome;
     try {
@@ -133,9 +140,8 @@ export class InspectorPanel implements vscode.Disposable {
     this.deps.log.info(`Verified in ${Math.round(performance.now() - started)} ms`);
   }
 
-  private post(message: HostToInspector, remember = true): void {
-    if (remember) this.last = message;
-    if (this.ready) void this.panel.webview.postMessage(message);
+  private post(message: HostToInspector): void {
+    this.gate.post(message);
   }
 
   private onMessage(raw: unknown): void {
@@ -143,8 +149,7 @@ export class InspectorPanel implements vscode.Disposable {
     if (!message) return;
     switch (message.type) {
       case 'ready':
-        this.ready = true;
-        if (this.last) void this.panel.webview.postMessage(this.last);
+        this.gate.open();
         if (this.openedAt !== undefined) {
           this.deps.log.info(
             `Token Inspector webview ready ${Math.round(performance.now() - this.openedAt)} ms after it opened`,
@@ -162,7 +167,7 @@ export class InspectorPanel implements vscode.Disposable {
       case 'copy':
         void vscode.env.clipboard
           .writeText(message.text)
-          .then(() => this.post({ type: 'notice', message: 'Copied' }, false));
+          .then(() => this.post({ type: 'notice', message: 'Copied' }));
         break;
       case 'simulate': {
         const parsed = parseInput(this.text);
@@ -182,7 +187,26 @@ export class InspectorPanel implements vscode.Disposable {
     this.disposed = true;
     if (InspectorPanel.current === this) InspectorPanel.current = undefined;
     this.run++;
+    this.gate.close();
     this.panel.dispose();
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}
+
+const VIEW_SLOT = 'view';
+
+/** The rendered report (or failure) is what the panel shows; progress and "Copied" only matter now. */
+function inspectorDelivery(message: HostToInspector): Delivery {
+  switch (message.type) {
+    case 'render':
+    case 'failed':
+      return { kind: 'state', slot: VIEW_SLOT };
+    case 'busy':
+    case 'notice':
+      return { kind: 'live' };
+    default: {
+      const unhandled: never = message;
+      return unhandled;
+    }
   }
 }

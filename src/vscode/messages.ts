@@ -1,4 +1,5 @@
 // Validation of everything a webview sends: shapes are checked before use, unknown messages are ignored.
+// Only own properties are read, so nothing inherited (a polluted Object.prototype) can fill in a field.
 import {
   MAX_MESSAGE_TEXT,
   type InspectorToHost,
@@ -11,6 +12,11 @@ type Bag = Record<string, unknown>;
 
 function isBag(value: unknown): value is Bag {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** An own property of a message object, or undefined. */
+function field(bag: Bag, key: string): unknown {
+  return Object.hasOwn(bag, key) ? bag[key] : undefined;
 }
 
 function text(value: unknown, max = MAX_MESSAGE_TEXT): string | undefined {
@@ -43,15 +49,15 @@ function shortList(value: unknown): string[] | undefined {
 function whatIf(value: unknown): WhatIf | undefined | null {
   if (value === undefined) return undefined;
   if (!isBag(value)) return null;
-  const addGroups = shortList(value.addGroups);
-  const addScopes = shortList(value.addScopes);
-  if (!addGroups || !addScopes || !Array.isArray(value.setClaims) || value.setClaims.length > 100)
-    return null;
+  const addGroups = shortList(field(value, 'addGroups'));
+  const addScopes = shortList(field(value, 'addScopes'));
+  const claims = field(value, 'setClaims');
+  if (!addGroups || !addScopes || !Array.isArray(claims) || claims.length > 100) return null;
   const setClaims: WhatIf['setClaims'] = [];
-  for (const entry of value.setClaims) {
+  for (const entry of claims as unknown[]) {
     if (!isBag(entry)) return null;
-    const name = text(entry.name, 256);
-    const claim = text(entry.value, 8192);
+    const name = text(field(entry, 'name'), 256);
+    const claim = text(field(entry, 'value'), 8192);
     if (name === undefined || claim === undefined) return null;
     setClaims.push({ name, value: claim });
   }
@@ -60,32 +66,43 @@ function whatIf(value: unknown): WhatIf | undefined | null {
 
 function simulateRequest(value: unknown): SimulateRequest | undefined {
   if (!isBag(value)) return undefined;
-  const token = text(value.token);
-  const configId = text(value.configId, 4096);
-  const request = text(value.request, 4096);
-  const authorizer = value.authorizer === undefined ? undefined : text(value.authorizer, 256);
-  const edits = whatIf(value.whatIf);
+  const token = text(field(value, 'token'));
+  const configId = text(field(value, 'configId'), 4096);
+  const request = text(field(value, 'request'), 4096);
+  const named = field(value, 'authorizer');
+  const authorizer = named === undefined ? undefined : text(named, 256);
+  const edits = whatIf(field(value, 'whatIf'));
   if (token === undefined || configId === undefined || request === undefined || edits === null)
     return undefined;
-  if (value.authorizer !== undefined && authorizer === undefined) return undefined;
+  if (named !== undefined && authorizer === undefined) return undefined;
   return { token, configId, request, authorizer, whatIf: edits };
+}
+
+/**
+ * The `type` of a message object, typed as the union the caller switches over; unknown strings fall through to
+ * the switch's `never` default, which rejects them.
+ */
+function messageType<T extends string>(message: unknown): T | undefined {
+  if (!isBag(message)) return undefined;
+  const type = field(message, 'type');
+  return typeof type === 'string' ? (type as T) : undefined;
 }
 
 /** A message from the Inspector, or undefined when it is malformed or unknown. */
 export function parseInspectorMessage(message: unknown): InspectorToHost | undefined {
-  if (!isBag(message) || typeof message.type !== 'string') return undefined;
-  const type = message.type as InspectorToHost['type'];
+  const type = messageType<InspectorToHost['type']>(message);
+  if (!isBag(message) || type === undefined) return undefined;
   switch (type) {
     case 'ready':
     case 'verifyAgain':
     case 'reloadKeys':
       return { type };
     case 'copy': {
-      const value = text(message.text);
+      const value = text(field(message, 'text'));
       return value === undefined ? undefined : { type, text: value };
     }
     case 'simulate': {
-      const at = index(message.index);
+      const at = index(field(message, 'index'));
       return at === undefined ? undefined : { type, index: at };
     }
     default:
@@ -95,26 +112,27 @@ export function parseInspectorMessage(message: unknown): InspectorToHost | undef
 
 /** A message from the Simulator view, or undefined when it is malformed or unknown. */
 export function parseSimulatorMessage(message: unknown): SimulatorToHost | undefined {
-  if (!isBag(message) || typeof message.type !== 'string') return undefined;
-  const type = message.type as SimulatorToHost['type'];
+  const type = messageType<SimulatorToHost['type']>(message);
+  if (!isBag(message) || type === undefined) return undefined;
   switch (type) {
     case 'ready':
     case 'createSampleConfig':
     case 'rescan':
       return { type };
     case 'simulate': {
-      const request = simulateRequest(message.request);
+      const request = simulateRequest(field(message, 'request'));
       return request === undefined ? undefined : { type, request };
     }
     case 'openConfig': {
-      const configId = text(message.configId, 4096);
-      const line = message.line === undefined ? undefined : lineNumber(message.line);
+      const configId = text(field(message, 'configId'), 4096);
+      const rawLine = field(message, 'line');
+      const line = rawLine === undefined ? undefined : lineNumber(rawLine);
       if (configId === undefined) return undefined;
-      if (message.line !== undefined && line === undefined) return undefined;
+      if (rawLine !== undefined && line === undefined) return undefined;
       return { type, configId, line };
     }
     case 'inspect': {
-      const token = text(message.token);
+      const token = text(field(message, 'token'));
       return token === undefined ? undefined : { type, token };
     }
     default:

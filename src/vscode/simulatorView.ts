@@ -6,12 +6,15 @@ import type {
   SimulationResult,
   WhatIfEdits,
 } from '../core/simulate/result.ts';
-import type { VerifyDeps } from '../core/types.ts';
+import type { VerifyDeps } from '../core/keys/types.ts';
 import type { HostToSimulator, SimulateRequest, SimulationView } from '../shared/protocol.ts';
 import type { ConfigIndex } from './configIndex.ts';
 import type { KeyService } from './keyService.ts';
 import type { Log } from './log.ts';
 import { parseSimulatorMessage } from './messages.ts';
+import { readSettings } from './settings.ts';
+import { ReadyGate } from './readyGate.ts';
+import type { Delivery } from './readyGate.ts';
 import { networkAllowed, trustInfo } from './trust.ts';
 import { nowSeconds } from './verification.ts';
 import { webviewHtml, webviewOptions } from './webviewHtml.ts';
@@ -38,8 +41,7 @@ export interface SimulatorDeps {
 /** Provides the sidebar webview. The token lives in the webview's form and in this object's memory only. */
 export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private ready = false;
-  private pendingToken: string | undefined;
+  private readonly gate = new ReadyGate<HostToSimulator>(simulatorDelivery);
   private readonly disposables: vscode.Disposable[] = [];
   private run = 0;
 
@@ -52,7 +54,7 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    this.ready = false;
+    this.gate.arm((message) => void view.webview.postMessage(message));
     view.webview.options = webviewOptions(this.deps.extensionUri);
     view.webview.html = webviewHtml(
       view.webview,
@@ -62,10 +64,14 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     );
     this.disposables.push(
       view.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      // A collapsed or hidden view's webview is destroyed (no retainContextWhenHidden) and reloads when shown.
+      view.onDidChangeVisibility(() => {
+        if (this.view === view && !view.visible) this.gate.arm();
+      }),
       view.onDidDispose(() => {
         if (this.view === view) {
           this.view = undefined;
-          this.ready = false;
+          this.gate.close();
         }
       }),
     );
@@ -74,20 +80,13 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
 
   /** Put a token into the simulator's form and reveal the view. */
   async receiveToken(token: string): Promise<void> {
-    this.pendingToken = token;
+    // Queued by the gate until the (possibly still loading) view says ready.
+    this.post({ type: 'token', token });
     await vscode.commands.executeCommand(`${SIMULATOR_VIEW_ID}.focus`);
-    this.flushToken();
-  }
-
-  private flushToken(): void {
-    if (this.ready && this.pendingToken !== undefined) {
-      this.post({ type: 'token', token: this.pendingToken });
-      this.pendingToken = undefined;
-    }
   }
 
   private post(message: HostToSimulator): void {
-    if (this.view && this.ready) void this.view.webview.postMessage(message);
+    this.gate.post(message);
   }
 
   private postConfig(): void {
@@ -99,9 +98,9 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     if (!message) return;
     switch (message.type) {
       case 'ready':
-        this.ready = true;
+        // Fresh pickers first (stored as state while not ready), then the state and any queued token.
         this.postConfig();
-        this.flushToken();
+        this.gate.open();
         break;
       case 'simulate':
         void this.simulate(message.request);
@@ -160,7 +159,8 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
     try {
       result = await this.deps.simulate(
         simulation,
-        { now: nowSeconds() },
+        // authDebugger.jwksUrls is restricted: in Restricted Mode VS Code hides the workspace's value.
+        { now: nowSeconds(), keyUrls: { byIssuer: readSettings().jwksUrls } },
         { keys: this.deps.keys.providerFor(network) },
       );
     } catch (error) {
@@ -176,6 +176,24 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
 
   dispose(): void {
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}
+
+/** The pickers are the view's state; a token handed over must arrive once; results only matter now. */
+function simulatorDelivery(message: HostToSimulator): Delivery {
+  switch (message.type) {
+    case 'config':
+      return { kind: 'state', slot: 'config' };
+    case 'token':
+      return { kind: 'queued', slot: 'token' };
+    case 'busy':
+    case 'result':
+    case 'failed':
+      return { kind: 'live' };
+    default: {
+      const unhandled: never = message;
+      return unhandled;
+    }
   }
 }
 
@@ -198,12 +216,8 @@ function toView(result: SimulationResult, networkAllowedNow: boolean, elapsedMs:
     status: result.status,
     body: result.body,
     headers: Object.entries(result.headers).map(([name, value]) => ({ name, value })),
-    authorizer: result.authorizer
-      ? `${result.authorizer.name ?? '(none)'} (${result.authorizer.type})`
-      : undefined,
-    route: result.route
-      ? `${result.route.route}${result.route.api ? ` in ${result.route.api}` : ''}`
-      : undefined,
+    authorizer: result.authorizer ?? undefined,
+    route: result.route ? { route: result.route.route, api: result.route.api } : undefined,
     trace: result.trace,
     backendContext:
       result.backendContext === null ? undefined : JSON.stringify(result.backendContext, null, 2),

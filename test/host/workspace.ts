@@ -58,6 +58,8 @@ export const XSS_CLAIMS = {
   website: 'javascript:window.__xssFired=(window.__xssFired||0)+1',
   nickname: '[open a terminal](command:workbench.action.terminal.new)',
   'custom:bidi': 'admin\u202Egnp.exe\u200B',
+  // The hover shows the username: the same disguise where the hover must escape it.
+  'cognito:username': 'admin\u202Egnp.exe\u200B',
   '<svg onload="window.__xssFired=1">': 'a claim name that is markup',
   'cognito:groups': ['<b onmouseover="window.__xssFired=1">admin</b>', 'support'],
 };

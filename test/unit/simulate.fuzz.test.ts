@@ -64,7 +64,21 @@ void describe('fuzz', () => {
           };
           if (token !== undefined) request.token = token;
           const r = await simulate(request, { now: NOW }, { keys: h.keys });
-          assert.ok(r.decision === 'allow' || r.decision === 'deny');
+          // The decision agrees with what the client and the backend see: allow reaches the backend with
+          // 200 and no body of AWS's own; deny answers from AWS and the backend receives nothing.
+          const reply = {
+            decision: r.decision,
+            status: r.status,
+            body: r.body,
+            backend: r.backendContext !== null,
+          };
+          if (r.decision === 'allow')
+            assert.deepEqual(reply, { decision: 'allow', status: 200, body: '', backend: true });
+          else {
+            assert.equal(r.decision, 'deny');
+            assert.ok(r.status >= 300 && r.status <= 599, JSON.stringify(reply));
+            assert.equal(r.backendContext, null);
+          }
           assert.ok(r.trace.length > 0);
           assert.equal(({} as Record<string, unknown>).polluted, undefined);
         },

@@ -12,7 +12,7 @@ import type {
   TrustInfo,
 } from '../../src/shared/protocol.ts';
 import { claimText, kindLabel } from '../../src/shared/display.ts';
-import { append, button, clear, el, root } from '../shared/dom.ts';
+import { append, button, clear, el, root, setText } from '../shared/dom.ts';
 import { expiryText, keepRelative, localTime, utcTime } from '../shared/time.ts';
 import { connect } from '../shared/vscodeApi.ts';
 
@@ -41,13 +41,16 @@ function onMessage(message: HostToInspector): void {
     case 'notice':
       setStatus(message.message);
       break;
-    default:
-      break;
+    default: {
+      // A host message this view does not render fails to compile here.
+      const _never: never = message;
+      return _never;
+    }
   }
 }
 
 function setStatus(text: string): void {
-  if (status) status.textContent = text;
+  if (status) setText(status, text);
 }
 
 function toolbar(state: InspectorState | undefined): HTMLElement {

@@ -6,11 +6,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type {
+  AuthorizerInfo,
   HostToSimulator,
+  MatchedRouteView,
   RouteOption,
   SimulationView,
   SimulatorConfigState,
   SimulatorToHost,
+  TraceStatus,
   TrustInfo,
   WhatIf,
 } from '../../src/shared/protocol.ts';
@@ -18,7 +21,7 @@ import { append, button, clear, el, root } from '../shared/dom.ts';
 import { connect } from '../shared/vscodeApi.ts';
 
 const OWN_AUTHORIZER = '';
-const MARKS: Record<string, string> = { pass: '✓', fail: '✗', warn: '⚠', info: 'ℹ', skip: '–' };
+const MARKS: Record<TraceStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', info: 'ℹ', skip: '–' };
 
 const post = connect<SimulatorToHost, HostToSimulator>(onMessage);
 
@@ -274,6 +277,14 @@ function simulate(): void {
   });
 }
 
+function authorizerLabel(authorizer: AuthorizerInfo): string {
+  return `${authorizer.name ?? '(none)'} (${authorizer.type})`;
+}
+
+function matchedRouteLabel(route: MatchedRouteView): string {
+  return `${route.route}${route.api ? ` in ${route.api}` : ''}`;
+}
+
 function renderResult(result: SimulationView): void {
   clear(resultBox);
   statusLine.textContent = `Simulated in ${result.elapsedMs} ms${result.networkAllowed ? '' : ' (keys from cache only)'}`;
@@ -285,8 +296,10 @@ function renderResult(result: SimulationView): void {
       attrs: { 'data-testid': 'decision' },
       text: `${result.decision === 'allow' ? 'ALLOW' : 'DENY'} · ${result.status}`,
     }),
-    result.route ? el('p', { className: 'muted', text: `Route: ${result.route}` }) : null,
-    result.authorizer ? el('p', { className: 'muted', text: `Authorizer: ${result.authorizer}` }) : null,
+    result.route ? el('p', { className: 'muted', text: `Route: ${matchedRouteLabel(result.route)}` }) : null,
+    result.authorizer
+      ? el('p', { className: 'muted', text: `Authorizer: ${authorizerLabel(result.authorizer)}` })
+      : null,
     result.edited
       ? el('p', { className: 'note', text: 'Claims were edited (what-if): the signature check was skipped.' })
       : null,
@@ -329,7 +342,7 @@ function renderResult(result: SimulationView): void {
           el('span', {
             className: `mark ${step.status}`,
             attrs: { 'aria-label': step.status },
-            text: `${MARKS[step.status] ?? '•'} `,
+            text: `${MARKS[step.status]} `,
           }),
           el('span', { className: 'step-name', text: `${step.step}: ` }),
           step.message,
@@ -376,8 +389,11 @@ function onMessage(message: HostToSimulator): void {
         el('p', { className: 'verdict invalid', attrs: { role: 'alert' }, text: message.message }),
       );
       break;
-    default:
-      break;
+    default: {
+      // A host message this view does not render fails to compile here.
+      const _never: never = message;
+      return _never;
+    }
   }
 }
 
