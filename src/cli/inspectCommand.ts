@@ -1,11 +1,13 @@
 // `authdbg inspect`: decode and verify whatever was pasted, print the checks, exit 0/1/2.
 import { readFile } from 'node:fs/promises';
+import { isAlbArn } from '../core/awsIdentifiers.ts';
 import { inspectInput } from '../core/inspect.ts';
+import { trimTrailingSlashes } from '../core/textScan.ts';
 import type { InspectedItem } from '../core/inspect.ts';
 import type { KeySource, TokenReport, VerifyOptions } from '../core/types.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
 import type { ParsedArgs } from './args.ts';
-import { EXIT, UsageError } from './io.ts';
+import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render.ts';
 
@@ -21,6 +23,8 @@ export const VERIFY_OPTION_SPEC = {
   'client-id': { value: true },
   'token-use': { value: true },
   scope: { value: true, repeat: true },
+  'scope-rule': { value: true },
+  'allow-public-key-secret': { value: false },
   'alb-arn': { value: true },
   now: { value: true },
   'clock-skew': { value: true },
@@ -36,12 +40,20 @@ export const INSPECT_USAGE = `usage: authdbg inspect [TOKEN|-] [options]
   --jwks-file FILE    JWKS from a file
   --alb-key-url BASE  ALB key endpoint base URL (default: the signer's region)
   --pem-file FILE     a PEM public key
-  --secret-file FILE  an HMAC secret (one trailing newline is ignored)
+  --secret-file FILE  an HMAC secret (one trailing newline is ignored); public-key material (PEM, JWK,
+                      certificate, ssh key) is refused as the algorithm-confusion attack
+  --allow-public-key-secret
+                      accept public-key material as the HMAC secret anyway (only if the issuer really
+                      signs with that text as a shared secret)
   --issuer ISS        expected iss, compared exactly
   --audience ID       accepted audience (repeatable)
   --client-id ID      expected app client (aud, client_id or the ALB client)
   --token-use id|access
   --scope S           required scope, any one of (repeatable)
+  --scope-rule cognito|jwt
+                      read scopes as the REST Cognito authorizer does (the space-separated "scope"
+                      string only) or as the API Gateway JWT authorizer does ("scope" and "scp", a
+                      string or a list); default: cognito for Cognito tokens, jwt otherwise
   --alb-arn ARN       expected ALB signer ARN
   --now EPOCH         evaluate times at this instant (seconds)
   --clock-skew SECS   tolerated clock skew (default 0)
@@ -50,7 +62,8 @@ export const INSPECT_USAGE = `usage: authdbg inspect [TOKEN|-] [options]
 exit status: 0 valid, 1 invalid or rejected, 2 unusable input or usage error`;
 
 /** Run `authdbg inspect`. */
-export async function runInspect(argv: string[], io: CliIo): Promise<number> {
+export async function runInspect(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
   const args = parseArgs(argv, VERIFY_OPTION_SPEC);
   if (args.flags.has('help')) {
     io.stdout(`${INSPECT_USAGE}\n`);
@@ -148,9 +161,16 @@ export async function verifyOptionsFromArgs(args: ParsedArgs, io: CliIo): Promis
   }
   const scopes = args.options.get('scope');
   if (scopes) options.requiredScopes = scopes;
+  const scopeRule = optionValue(args, 'scope-rule');
+  if (scopeRule !== undefined) {
+    if (scopeRule !== 'cognito' && scopeRule !== 'jwt')
+      throw new UsageError('--scope-rule must be "cognito" or "jwt"');
+    options.scopeRule = scopeRule === 'cognito' ? 'cognito-authorizer' : 'jwt-authorizer';
+  }
+  if (args.flags.has('allow-public-key-secret')) options.allowPublicKeySecret = true;
   const albArn = optionValue(args, 'alb-arn');
   if (albArn !== undefined) {
-    if (!/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/.+$/.test(albArn)) {
+    if (!isAlbArn(albArn)) {
       throw new UsageError(
         '--alb-arn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)',
       );
@@ -169,7 +189,7 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
   const jwks = optionValue(args, 'jwks');
   if (jwks !== undefined) return { type: 'jwks-url', url: jwks };
   const albBase = optionValue(args, 'alb-key-url');
-  if (albBase !== undefined) return { type: 'alb', baseUrl: albBase.replace(/\/+$/, '') };
+  if (albBase !== undefined) return { type: 'alb', baseUrl: trimTrailingSlashes(albBase) };
   const jwksFile = optionValue(args, 'jwks-file');
   if (jwksFile !== undefined) {
     const text = await readOptionFile(io, jwksFile, '--jwks-file');

@@ -1,12 +1,15 @@
 // What a CLI command may touch: injected so commands are testable in-process.
 import type { KeyProvider } from '../core/keys/types.ts';
+import { escapeTerminalOutput } from '../core/textSafety.ts';
 
 export interface CliIo {
+  /** Every write goes through terminalSafeIo's escaping: commands never write raw text. */
   stdout(text: string): void;
   stderr(text: string): void;
   /** Whole standard input as text (capped by the caller). */
   readStdin(): Promise<string>;
-  readFile(path: string): Promise<string>;
+  /** A file as UTF-8 text; with `maxBytes`, rejects with code EFBIG (see fileRead.ts) instead of reading more. */
+  readFile(path: string, maxBytes?: number): Promise<string>;
   /** Current time in epoch milliseconds. */
   nowMs(): number;
   /** Key provider shared by the whole run (network behind it). */
@@ -22,3 +25,21 @@ export class UsageError extends Error {
 
 /** Exit statuses of every command. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+const terminalSafe = new WeakSet<CliIo>();
+
+/**
+ * The one gate between the CLI and the terminal: every write to stdout and stderr is escaped (control,
+ * invisible and bidirectional characters become `\uXXXX`; lines and tabs are kept). Each command wraps the io
+ * it is given, so none can bypass it; wrapping twice is a no-op. JSON stays valid: the escapes are JSON escapes.
+ */
+export function terminalSafeIo(io: CliIo): CliIo {
+  if (terminalSafe.has(io)) return io;
+  const safe: CliIo = {
+    ...io,
+    stdout: (text) => io.stdout(escapeTerminalOutput(text)),
+    stderr: (text) => io.stderr(escapeTerminalOutput(text)),
+  };
+  terminalSafe.add(safe);
+  return safe;
+}

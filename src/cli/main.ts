@@ -1,11 +1,12 @@
 // authdbg: the core's checks and simulator in a terminal and in CI.
-import { readFile } from 'node:fs/promises';
 import { createHttpGet } from '../core/keys/httpGet.ts';
 import { createKeyStore } from '../core/keys/keyStore.ts';
 import { MAX_INPUT_BYTES } from '../core/inputParse.ts';
 import { runInspect, INSPECT_USAGE } from './inspectCommand.ts';
-import { EXIT, UsageError } from './io.ts';
+import { escapeForTerminal, escapeTerminalOutput } from '../core/textSafety.ts';
+import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
+import { readTextFile } from './fileRead.ts';
 import { runRoutes } from './routesCommand.ts';
 import { runSimulate } from './simulateCommand.ts';
 
@@ -23,7 +24,8 @@ exit status: 0 valid/allowed, 1 invalid/denied, 2 usage or input error
 ${INSPECT_USAGE}`;
 
 /** Run the CLI with injected IO; returns the exit status. Never throws. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -49,10 +51,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${command.slice(0, 40)}" (try: authdbg help)`);
     }
   } catch (error) {
-    if (error instanceof UsageError) io.stderr(`authdbg: ${error.message}\n`);
-    else io.stderr(`authdbg: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    io.stderr(`authdbg: ${errorLine(error)}\n`);
     return EXIT.usage;
   }
+}
+
+/** A usage error is one line: a message echoing hostile input cannot add lines of its own. */
+function errorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return escapeForTerminal(error instanceof UsageError ? message : `internal error: ${message}`);
 }
 
 /** The timeout option is needed before any command runs, to build the key store. */
@@ -92,7 +99,8 @@ async function run(): Promise<void> {
   try {
     timeoutMs = timeoutFromArgv(argv);
   } catch (error) {
-    process.stderr.write(`authdbg: ${(error as Error).message}\n`);
+    // Before any io exists: the same escaping the CliIo writer applies.
+    process.stderr.write(escapeTerminalOutput(`authdbg: ${errorLine(error)}\n`));
     process.exitCode = EXIT.usage;
     return;
   }
@@ -100,7 +108,7 @@ async function run(): Promise<void> {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin,
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: readTextFile,
     nowMs: () => Date.now(),
     keys: createKeyStore({
       httpGet: createHttpGet({ proxyEnv: process.env }),

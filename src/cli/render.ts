@@ -1,44 +1,30 @@
-// Human-readable rendering of core findings for a terminal. Claim text is hostile: control characters are escaped.
+// Human-readable rendering of core findings for a terminal. Claim text is hostile: each field is escaped on its
+// own (so it stays on its line and pads to the width it shows); the CliIo writer escapes the whole output again.
 import type { Check, CheckStatus, Warning } from '../core/findings.ts';
+import { kindLabel } from '../core/kindLabels.ts';
+import { escapeForTerminal } from '../core/textSafety.ts';
 import type { TokenReport } from '../core/types.ts';
 import { duration } from '../core/timeFormat.ts';
 
 const MARKS: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-' };
 
-const KIND_TITLES: Record<TokenReport['kind'], string> = {
-  'cognito-id': 'Cognito ID token',
-  'cognito-access': 'Cognito access token',
-  'alb-data': 'ALB user claims (x-amzn-oidc-data)',
-  jwt: 'JWT',
-  jwe: 'Encrypted token (JWE)',
-  invalid: 'Not a valid token',
-};
-
-/** Escape terminal control sequences, bidi and zero-width characters so claims print as inert text. */
-export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
 function valueText(value: unknown): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const clean = printable(text);
+  const clean = escapeForTerminal(text);
   return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
 }
 
 /** The report as the terminal shows it. */
 export function renderReport(report: TokenReport, title?: string): string {
   const lines: string[] = [];
-  lines.push(`${title ? `${printable(title)}: ` : ''}${KIND_TITLES[report.kind]} (${report.kind})`);
+  lines.push(`${title ? `${escapeForTerminal(title)}: ` : ''}${kindLabel(report.kind)} (${report.kind})`);
   for (const location of ['header', 'payload'] as const) {
     const claims = report.claims.filter((claim) => claim.location === location);
     if (claims.length === 0) continue;
     lines.push('', location === 'header' ? 'Header' : 'Payload');
-    const width = Math.min(24, Math.max(...claims.map((claim) => printable(claim.name).length)));
+    const width = Math.min(24, Math.max(...claims.map((claim) => escapeForTerminal(claim.name).length)));
     for (const claim of claims) {
-      const name = printable(claim.name).padEnd(width);
+      const name = escapeForTerminal(claim.name).padEnd(width);
       const time = claim.time ? `  ${claim.time.iso} (${claim.time.relative})` : '';
       const meaning = claim.meaning ? `  # ${claim.meaning}` : '';
       lines.push(`  ${name}  ${valueText(claim.value)}${time}${meaning}`);
@@ -58,14 +44,14 @@ export function renderReport(report: TokenReport, title?: string): string {
 }
 
 function renderCheck(item: Check): string {
-  const parts = [`  ${MARKS[item.status]} ${item.id.padEnd(9)} ${printable(item.message)}`];
+  const parts = [`  ${MARKS[item.status]} ${item.id.padEnd(9)} ${escapeForTerminal(item.message)}`];
   if (item.actual !== undefined) parts.push(`actual: ${valueText(item.actual)}`);
   if (item.expected !== undefined) parts.push(`expected: ${valueText(item.expected)}`);
   return parts.join('  |  ');
 }
 
 function renderWarning(item: Warning): string {
-  return `  ! ${item.id}: ${printable(item.message)}`;
+  return `  ! ${item.id}: ${escapeForTerminal(item.message)}`;
 }
 
 /** One line: VALID, or INVALID with the failed check ids. */

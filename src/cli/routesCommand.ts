@@ -1,9 +1,9 @@
 // `authdbg routes`: every route with its authorizer and requirements (what the sidebar lists).
 import type { AuthorizerConfig, RouteConfig, SimConfig } from '../core/simulate/model.ts';
 import { optionValue, parseArgs } from './args.ts';
-import { EXIT } from './io.ts';
+import { escapeForTerminal } from '../core/textSafety.ts';
+import { EXIT, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
-import { printable } from './render.ts';
 import { readConfigOption } from './simulateCommand.ts';
 
 const SPEC = {
@@ -81,7 +81,7 @@ export function renderRoutes(config: SimConfig): string {
   ]);
   const header = ['METHOD', 'PATH', 'API', 'AUTHORIZER', 'SCOPES', 'RBAC', 'SOURCE'];
   const keep = header.map((_, i) => i !== 2 || rows.some((row) => row[i] !== ''));
-  const table = [header, ...rows].map((row) => row.filter((_, i) => keep[i]).map(printable));
+  const table = [header, ...rows].map((row) => row.filter((_, i) => keep[i]).map(escapeForTerminal));
   const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
   const lines = table.map((row) =>
     row
@@ -92,13 +92,14 @@ export function renderRoutes(config: SimConfig): string {
   if (config.routes.length === 0) lines.push('(no routes)');
   if (config.warnings.length > 0) {
     lines.push('', 'Warnings');
-    for (const w of config.warnings) lines.push(`  ! ${printable(w.message)}`);
+    for (const w of config.warnings) lines.push(`  ! ${escapeForTerminal(w.message)}`);
   }
   return lines.join('\n');
 }
 
 /** Run `authdbg routes`. */
-export async function runRoutes(argv: string[], io: CliIo): Promise<number> {
+export async function runRoutes(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
   const args = parseArgs(argv, SPEC);
   if (args.flags.has('help')) {
     io.stdout(`${ROUTES_USAGE}\n`);

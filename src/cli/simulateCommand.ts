@@ -1,13 +1,15 @@
 // `authdbg simulate`: what API Gateway or the ALB would answer for a route and a token; exit 0 allow, 1 deny, 2 usage.
+import { configFileTooLarge, MAX_CONFIG_FILE_BYTES } from '../core/fileLimits.ts';
 import { loadConfig } from '../core/simulate/loadConfig.ts';
 import type { SimConfig } from '../core/simulate/model.ts';
 import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
 import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
-import { EXIT, UsageError } from './io.ts';
+import { isFileTooLarge } from './fileRead.ts';
+import { escapeForTerminal } from '../core/textSafety.ts';
+import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
-import { printable } from './render.ts';
 
 const SPEC = {
   config: { value: true },
@@ -20,6 +22,7 @@ const SPEC = {
   'add-scope': { value: true, repeat: true },
   'cached-from': { value: true },
   'timeout-ms': { value: true },
+  jwks: { value: true },
   help: { value: false },
 } as const;
 
@@ -35,6 +38,7 @@ export const SIMULATE_USAGE = `usage: authdbg simulate --config FILE --route "ME
   --add-scope S           what-if: add a scope (repeatable)
   --cached-from "M /path" Lambda cache replay: the request that filled the authorizer cache first
   --timeout-ms N          key fetch timeout (1000..30000, default 5000)
+  --jwks URL              key URL (JWKS) for the authorizer's issuer; only Cognito issuers derive one
   --json                  machine-readable result
 exit status: 0 allowed, 1 denied, 2 usage or configuration error`;
 
@@ -42,14 +46,20 @@ exit status: 0 allowed, 1 denied, 2 usage or configuration error`;
 export async function readConfigOption(file: string | undefined, io: CliIo): Promise<SimConfig> {
   if (file === undefined)
     throw new UsageError('--config FILE is required (authdebug.yaml, or a SAM/CloudFormation/OpenAPI file)');
-  const text = await io.readFile(file).catch((error: NodeJS.ErrnoException) => {
+  const text = await io.readFile(file, MAX_CONFIG_FILE_BYTES).catch((error: NodeJS.ErrnoException) => {
+    if (isFileTooLarge(error)) {
+      throw new UsageError(
+        configFileTooLarge(file, error.size ?? MAX_CONFIG_FILE_BYTES + 1, error.size === undefined) ??
+          `${file} is too large`,
+      );
+    }
     throw new UsageError(`--config ${file}: ${error.code ?? error.message}`);
   });
   const loaded = loadConfig(file, text);
   if (!loaded.ok) {
     if (loaded.errors.length === 1)
       throw new UsageError(loaded.errors[0] ?? `${file}: unusable configuration`);
-    for (const error of loaded.errors) io.stderr(`${printable(error)}\n`);
+    for (const error of loaded.errors) io.stderr(`${escapeForTerminal(error)}\n`);
     throw new UsageError(`${file}: ${loaded.errors.length} configuration errors`);
   }
   return loaded.config;
@@ -85,44 +95,49 @@ export function renderSimulation(result: SimulationResult): string {
   if (result.route) {
     const params = Object.entries(result.route.params);
     lines.push(
-      `Route:      ${printable(result.route.route)} (${result.route.apiKind}${result.route.api ? `, ${printable(result.route.api)}` : ''})${
-        params.length ? `  ${params.map(([k, v]) => `${printable(k)}=${printable(v)}`).join(' ')}` : ''
+      `Route:      ${escapeForTerminal(result.route.route)} (${result.route.apiKind}${result.route.api ? `, ${escapeForTerminal(result.route.api)}` : ''})${
+        params.length
+          ? `  ${params.map(([k, v]) => `${escapeForTerminal(k)}=${escapeForTerminal(v)}`).join(' ')}`
+          : ''
       }`,
     );
   } else lines.push('Route:      (no match)');
   if (result.authorizer) {
     lines.push(
-      `Authorizer: ${result.authorizer.name === null ? result.authorizer.type : `${printable(result.authorizer.name)} (${result.authorizer.type})`}`,
+      `Authorizer: ${result.authorizer.name === null ? result.authorizer.type : `${escapeForTerminal(result.authorizer.name)} (${result.authorizer.type})`}`,
     );
   }
   lines.push(`Decided by: ${result.decidedBy}`);
   if (result.whatIf) {
     lines.push(
-      `What-if:    claims edited (${printable(result.whatIf.edits.join('; '))}); signature check skipped`,
+      `What-if:    claims edited (${escapeForTerminal(result.whatIf.edits.join('; '))}); signature check skipped`,
     );
   }
   if (result.decision === 'deny' || result.body !== '' || Object.keys(result.headers).length > 0) {
     lines.push('', 'Response');
     lines.push(`  status: ${result.status}`);
     for (const [name, value] of Object.entries(result.headers))
-      lines.push(`  ${printable(name)}: ${printable(value)}`);
-    if (result.body !== '') lines.push(`  body: ${printable(result.body)}`);
+      lines.push(`  ${escapeForTerminal(name)}: ${escapeForTerminal(value)}`);
+    if (result.body !== '') lines.push(`  body: ${escapeForTerminal(result.body)}`);
   }
   lines.push('', 'Trace');
-  const width = Math.min(18, Math.max(...result.trace.map((t) => t.step.length)));
-  for (const t of result.trace)
-    lines.push(`  ${MARKS[t.status]} ${printable(t.step).padEnd(width)}  ${printable(t.message)}`);
+  const steps = result.trace.map((t) => escapeForTerminal(t.step));
+  const width = Math.min(18, Math.max(...steps.map((step) => step.length)));
+  result.trace.forEach((t, i) =>
+    lines.push(`  ${MARKS[t.status]} ${(steps[i] ?? '').padEnd(width)}  ${escapeForTerminal(t.message)}`),
+  );
   lines.push('', 'Backend receives');
   if (result.backendContext === null) lines.push('  nothing: the request does not reach the backend');
   else {
-    for (const line of JSON.stringify(result.backendContext, null, 2).split('\n'))
-      lines.push(`  ${printable(line)}`);
+    // JSON text is one record per line already; the writer escapes what JSON.stringify leaves raw.
+    for (const line of JSON.stringify(result.backendContext, null, 2).split('\n')) lines.push(`  ${line}`);
   }
   return lines.join('\n');
 }
 
 /** Run `authdbg simulate`. */
-export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
+export async function runSimulate(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
   const args = parseArgs(argv, SPEC);
   if (args.flags.has('help')) {
     io.stdout(`${SIMULATE_USAGE}\n`);
@@ -161,7 +176,10 @@ export async function runSimulate(argv: string[], io: CliIo): Promise<number> {
   if (authorizer !== undefined) request.authorizer = authorizer;
   if (whatIf) request.whatIf = whatIf;
   if (cachedFrom !== undefined) request.cachedFrom = cachedFrom;
-  const result = await simulate(request, { now }, { keys: io.keys });
+  const jwks = optionValue(args, 'jwks');
+  const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {
+    keys: io.keys,
+  });
   if (args.flags.has('json')) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(`${renderSimulation(result)}\n`);
   return result.decision === 'allow' ? EXIT.ok : EXIT.rejected;

@@ -1,4 +1,5 @@
 // Structure of a compact token: segments, strict base64url, JSON objects, and what kind of token it is.
+import { looksLikeAlbSigner } from './awsIdentifiers.ts';
 import { bytesText, segmentProblem, strictDecode, strictProblem } from './base64url.ts';
 import { check } from './findings.ts';
 import type { Check } from './findings.ts';
@@ -182,8 +183,7 @@ function decodeJwe(text: string, segments: string[], empty: DecodedToken): Decod
 
 /** Cognito ID/access by token_use; ALB by the signer header; anything else is a generic JWT. */
 export function classify(header: JsonObject, payload: JsonObject): TokenKind {
-  if (typeof header['signer'] === 'string' && header['signer'].includes(':elasticloadbalancing:'))
-    return 'alb-data';
+  if (looksLikeAlbSigner(header['signer'])) return 'alb-data';
   if (payload['token_use'] === 'id') return 'cognito-id';
   if (payload['token_use'] === 'access') return 'cognito-access';
   return 'jwt';

@@ -14,6 +14,7 @@ export type CheckId =
   | 'exp'
   | 'nbf'
   | 'iat'
+  | 'claim_types'
   | 'scope'
   | 'signer'
   | 'client'

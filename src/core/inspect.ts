@@ -8,7 +8,8 @@ import { parseInput } from './inputParse.ts';
 import { lintToken } from './lints.ts';
 import { redactToken } from './redact.ts';
 import { timeInfo } from './timeFormat.ts';
-import type { ClaimInfo, JsonObject, JsonValue, TokenReport, VerifyDeps, VerifyOptions } from './types.ts';
+import type { VerifyDeps } from './keys/types.ts';
+import type { ClaimInfo, JsonObject, JsonValue, TokenReport, VerifyOptions } from './types.ts';
 import { isValid, verifyDecoded } from './verify.ts';
 
 export { parseInput };

@@ -1,4 +1,4 @@
-// JSON objects from token segments: JSON.parse for speed, plus what it hides (duplicate keys, depth).
+// JSON objects from token segments: JSON.parse for speed, plus what it hides (duplicate keys, depth), exactly.
 import type { JsonObject, JsonValue } from './types.ts';
 
 /** Deeper structures are not rendered, hovered or posted anywhere (JSON.stringify breaks near 5,000). */
@@ -28,22 +28,57 @@ export function parseJsonObject(text: string): JsonObjectResult {
   if (Array.isArray(value)) return { ok: false, message: 'is a JSON array, not an object' };
   const stats: KeyStats = { keys: 0, tooDeep: false, protoKey: false };
   countKeys(value as JsonValue, 1, stats);
-  // Fast path: in compact JSON a key is a string followed by a colon; when the raw count matches the parsed
-  // count, no key was repeated. Any mismatch (spaces, '":' inside strings, depth cap) takes the exact path.
-  const rawKeyLike = countOccurrences(text, '":');
-  const duplicateKeys = rawKeyLike === stats.keys ? [] : findDuplicateKeys(text);
+  // JSON.parse merges repeated members, so the text names more members than the parsed value holds exactly when
+  // some object repeats a key (escaped spellings included: JSON.parse decodes them). Counting members in the
+  // text is one linear pass; naming the repeats takes a second pass only when the counts differ.
+  const duplicateKeys =
+    !stats.tooDeep && countMembersInText(text) === stats.keys ? [] : findDuplicateKeys(text);
   return {
     ok: true,
     parsed: { value: value as JsonObject, duplicateKeys, tooDeep: stats.tooDeep, protoKey: stats.protoKey },
   };
 }
 
-function countOccurrences(text: string, needle: string): number {
-  let count = 0;
-  let at = text.indexOf(needle);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+/** RFC 8259 insignificant whitespace: space, tab, LF, CR (the only ones JSON.parse accepts). */
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * Index of the quote closing the string opened at `start`. In valid JSON a quote is escaped exactly when an odd
+ * number of backslashes precede it; each backslash run is walked once, so the whole scan stays linear.
+ */
+function closingQuote(text: string, start: number): number {
+  let at = text.indexOf('"', start + 1);
   while (at !== -1) {
-    count++;
-    at = text.indexOf(needle, at + needle.length);
+    let backslashes = 0;
+    while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at = text.indexOf('"', at + 1);
+  }
+  return text.length - 1;
+}
+
+/** Index of the first non-whitespace character at or after `from`. */
+function skipWhitespace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isJsonWhitespace(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Members written in valid JSON text: in valid JSON a string followed (after whitespace) by ':' is a key. */
+function countMembersInText(text: string): number {
+  let count = 0;
+  let at = text.indexOf('"');
+  while (at !== -1) {
+    const end = closingQuote(text, at);
+    const next = skipWhitespace(text, end + 1);
+    if (text.charCodeAt(next) === COLON) count++;
+    at = text.indexOf('"', next);
   }
   return count;
 }
@@ -71,54 +106,40 @@ function countKeys(value: JsonValue, depth: number, stats: KeyStats): void {
   }
 }
 
-/** Slow path: tokenize the text and report keys repeated within one object. */
+/** Keys repeated within one object of valid JSON text, decoded (`"\u0061lg"` is `alg`). Linear. */
 export function findDuplicateKeys(text: string): string[] {
   const duplicates = new Set<string>();
-  // Stack of key sets for open objects; null marks an open array.
+  // Key sets of the open containers, innermost last; null marks an open array.
   const stack: (Set<string> | null)[] = [];
-  let expectKey = false;
   let i = 0;
   while (i < text.length) {
-    const ch = text[i];
-    if (ch === '"') {
-      const end = stringEnd(text, i);
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      const end = closingQuote(text, i);
+      const next = skipWhitespace(text, end + 1);
       const top = stack[stack.length - 1];
-      if (expectKey && top) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          key = text.slice(i + 1, end);
-        }
+      if (top && text.charCodeAt(next) === COLON) {
+        const key = decodeKey(text.slice(i, end + 1));
         if (top.has(key)) duplicates.add(key);
         else top.add(key);
-        expectKey = false;
       }
-      i = end + 1;
+      i = next;
       continue;
     }
-    if (ch === '{') {
-      stack.push(new Set());
-      expectKey = true;
-    } else if (ch === '[') {
-      stack.push(null);
-    } else if (ch === '}' || ch === ']') {
-      stack.pop();
-    } else if (ch === ',') {
-      expectKey = stack[stack.length - 1] !== null && stack.length > 0;
-    }
+    if (code === 0x7b) stack.push(new Set());
+    else if (code === 0x5b) stack.push(null);
+    else if (code === 0x7d || code === 0x5d) stack.pop();
     i++;
   }
   return [...duplicates];
 }
 
-function stringEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '\\') i += 2;
-    else if (ch === '"') return i;
-    else i++;
+/** A key as JSON.parse reads it: only escaped keys need decoding. */
+function decodeKey(quoted: string): string {
+  if (!quoted.includes('\\')) return quoted.slice(1, -1);
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
   }
-  return text.length - 1;
 }

@@ -3,14 +3,15 @@ import { PII_CLAIMS } from './claimMeanings.ts';
 import type { DecodeResult } from './decode.ts';
 import { warning } from './findings.ts';
 import type { Warning } from './findings.ts';
-import { cognitoJwksUrl } from './keys/keyUrls.ts';
+import { isCognitoIssuer } from './awsIdentifiers.ts';
+import { hasInvisible } from './textSafety.ts';
 import { duration } from './timeFormat.ts';
-import type { JsonObject } from './types.ts';
+import type { JsonObject, JsonValue } from './types.ts';
 
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]|\\u(?:200[b-f]|202[a-e]|206[6-9]|feff)/i;
 const SUSPICIOUS_KID = /[\\'"`\s\u0000-\u001f]|\.\./;
 const BASE64_KID = /^[A-Za-z0-9+/]+={0,2}$/;
 const ONE_DAY = 86400;
+const MAX_NAMES_LISTED = 5;
 const FAR_FUTURE = 100 * 365 * ONE_DAY;
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/at+jwt', 'application/jwt']);
 
@@ -90,14 +91,16 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
       ),
     );
   }
-  if (
-    decoded.maybeInvisible &&
-    (INVISIBLE.test(token.rawHeader ?? '') || INVISIBLE.test(token.rawPayload ?? ''))
-  ) {
+  const hidden = namesWithInvisible(header, payload);
+  if (hidden.length > 0) {
+    const listed = hidden
+      .slice(0, MAX_NAMES_LISTED)
+      .map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name));
+    const more = hidden.length > MAX_NAMES_LISTED ? ` and ${hidden.length - MAX_NAMES_LISTED} more` : '';
     out.push(
       warning(
         'invisible-characters',
-        'bidirectional or zero-width characters in claims: text may not read as it looks',
+        `invisible, control or bidirectional characters in ${listed.join(', ')}${more}: text may not read as it looks (they are shown escaped)`,
       ),
     );
   }
@@ -111,6 +114,40 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
     );
   }
   return out;
+}
+
+/**
+ * Claims (top-level names, "header.x" for the header) whose name or any nested key or string holds a character
+ * of textSafety's table. The decoded JSON is already capped in size and depth, so this walk is bounded.
+ */
+function namesWithInvisible(header: JsonObject, payload: JsonObject): string[] {
+  const names: string[] = [];
+  for (const [prefix, object] of [
+    ['header.', header],
+    ['', payload],
+  ] as const) {
+    for (const [name, value] of Object.entries(object)) {
+      if (hasInvisible(name) || valueHasInvisible(value)) names.push(`${prefix}${name}`);
+    }
+  }
+  return names;
+}
+
+function valueHasInvisible(root: JsonValue): boolean {
+  const pending: JsonValue[] = [root];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (typeof value === 'string') {
+      if (hasInvisible(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (hasInvisible(key)) return true;
+        pending.push(inner);
+      }
+    }
+  }
+  return false;
 }
 
 /** Path, quote or control characters, or a huge kid; "/" only outside base64 (real Cognito kids are base64). */
@@ -163,7 +200,7 @@ function lintIssuer(kind: string, payload: JsonObject, out: Warning[]): void {
 
   if (/[^\x00-\x7f]/.test(iss))
     out.push(warning('iss-non-ascii', 'iss contains non-ASCII characters (look-alike letters?)'));
-  if ((kind === 'cognito-id' || kind === 'cognito-access') && !cognitoJwksUrl(iss)) {
+  if ((kind === 'cognito-id' || kind === 'cognito-access') && !isCognitoIssuer(iss)) {
     out.push(
       warning(
         'issuer-not-cognito',

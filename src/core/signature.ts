@@ -20,7 +20,9 @@ const ALGORITHMS: Record<string, AlgorithmSpec> = {
   ES256: { family: 'EC', hash: 'sha256', curve: 'prime256v1', signatureLength: 64 },
   ES384: { family: 'EC', hash: 'sha384', curve: 'secp384r1', signatureLength: 96 },
   ES512: { family: 'EC', hash: 'sha512', curve: 'secp521r1', signatureLength: 132 },
+  // jose 6 reads EdDSA as Ed25519; RFC 9864's fully-specified Ed25519 names the same check.
   EdDSA: { family: 'OKP', hash: null },
+  Ed25519: { family: 'OKP', hash: null },
   HS256: { family: 'HMAC', hash: 'sha256' },
   HS384: { family: 'HMAC', hash: 'sha384' },
   HS512: { family: 'HMAC', hash: 'sha512' },
@@ -52,7 +54,7 @@ export function keyMismatch(alg: string, key: KeyObject): string | undefined {
     }
     return undefined;
   }
-  if (type !== 'ed25519' && type !== 'ed448') return `an ${describe(key)} cannot verify ${alg}`;
+  if (type !== 'ed25519') return `an ${describe(key)} cannot verify ${alg} (it needs an Ed25519 key)`;
   return undefined;
 }
 

@@ -10,13 +10,16 @@ export function isoTime(epochSeconds: number): string {
   return new Date(Math.round(epochSeconds * 1000)).toISOString();
 }
 
-/** "in 59 minutes", "3 hours ago", "now". */
-export function relativeTime(epochSeconds: number, now: number): string {
-  if (!Number.isFinite(epochSeconds)) return 'never';
+/**
+ * The one relative-time function of every surface: "in 59 minutes", "3 hours ago", "now". `parts` units are
+ * shown (2 gives "in 4 minutes 10 seconds", precise enough for a live countdown).
+ */
+export function relativeTime(epochSeconds: number, now: number, parts = 1): string {
+  if (!Number.isFinite(epochSeconds) || !Number.isFinite(now)) return 'never';
   const delta = epochSeconds - now;
   const abs = Math.abs(delta);
   if (abs < 1) return 'now';
-  const text = duration(abs);
+  const text = duration(abs, parts);
   return delta > 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -28,16 +31,22 @@ const DURATION_UNITS: readonly (readonly [number, string])[] = [
   [1, 'second'],
 ];
 
-/** "59 minutes", "1 hour", "2 days" for a positive number of seconds. */
-export function duration(seconds: number): string {
+/** "59 minutes", "1 hour", "2 days" (or "4 minutes 10 seconds" with parts = 2) for a positive number of seconds. */
+export function duration(seconds: number, parts = 1): string {
+  const shown: string[] = [];
+  let rest = seconds;
   for (const [size, name] of DURATION_UNITS) {
-    if (seconds >= size) {
-      const count = Math.floor(seconds / size);
-      if (count > 1e6) return `more than a million ${name}s`;
-      return `${count} ${name}${count === 1 ? '' : 's'}`;
+    if (rest < size) {
+      if (shown.length > 0) break;
+      continue;
     }
+    const count = Math.floor(rest / size);
+    if (count > 1e6) return `more than a million ${name}s`;
+    shown.push(`${count} ${name}${count === 1 ? '' : 's'}`);
+    rest -= count * size;
+    if (shown.length >= parts) break;
   }
-  return `${seconds.toFixed(1)} seconds`;
+  return shown.length > 0 ? shown.join(' ') : `${seconds.toFixed(1)} seconds`;
 }
 
 /** A TimeInfo for a numeric time claim. */

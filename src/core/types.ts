@@ -1,6 +1,6 @@
 // Shapes shared by decoding, verification, the CLI and the extension.
+import type { ScopeRuleName } from './claims.ts';
 import type { Check, Warning } from './findings.ts';
-import type { KeyProvider } from './keys/types.ts';
 
 export type TokenKind = 'cognito-id' | 'cognito-access' | 'alb-data' | 'jwt' | 'jwe' | 'invalid';
 
@@ -29,8 +29,15 @@ export interface VerifyOptions {
   /** Expected app client: `aud` for ID tokens, `client_id` for access tokens, `client` for ALB blobs. */
   clientId?: string;
   tokenUse?: 'id' | 'access';
-  /** Any one of these must be in `scope` (or `scp`). */
+  /** Any one of these must be granted, read under `scopeRule`. */
   requiredScopes?: string[];
+  /** Which authorizer's reading of `scope`/`scp` applies (claims.ts); default by token kind. */
+  scopeRule?: ScopeRuleName;
+  /**
+   * Accept public-key material (PEM, JWK, certificate, ssh key) as an HMAC secret. Off by default: that is the
+   * algorithm-confusion attack, so it fails unless the user insists.
+   */
+  allowPublicKeySecret?: boolean;
   /** Expected ALB ARN for the `signer` header of `x-amzn-oidc-data`. */
   albArn?: string;
   /** Overrides the algorithm allowlist for this token kind (e.g. an authorizer that allows only RS256). */
@@ -39,11 +46,6 @@ export interface VerifyOptions {
   allowNetwork?: boolean;
   /** Bypass the key cache and cooldown for this verification ("Reload keys"). */
   reloadKeys?: boolean;
-}
-
-/** Injected dependencies: network lives behind the key provider. */
-export interface VerifyDeps {
-  keys: KeyProvider;
 }
 
 /** A time claim rendered for people. */

@@ -1,12 +1,21 @@
 // Every verification step spelled out as a Check, in the contract's order.
 import { decodeSegment } from './base64url.ts';
+import {
+  SCOPE_RULES,
+  defaultScopeRule,
+  matchScopes,
+  readAudiences,
+  readScopes,
+  registeredClaimProblems,
+} from './claims.ts';
 import { check } from './findings.ts';
+import { kindInSentence } from './kindLabels.ts';
 import type { Check, CheckStatus } from './findings.ts';
 import type { DecodeResult } from './decode.ts';
 import { albKeyBaseUrl, isUuidKid, regionFromAlbArn } from './keys/alb.ts';
 import { parseJwks, parsePem, selectKeys } from './keys/jwks.ts';
 import { cognitoJwksUrl } from './keys/keyUrls.ts';
-import type { KeyResult, KeySet, VerificationKey } from './keys/types.ts';
+import type { KeyResult, KeySet, VerificationKey, VerifyDeps } from './keys/types.ts';
 import {
   ASYMMETRIC_ALGORITHMS,
   HMAC_ALGORITHMS,
@@ -16,17 +25,10 @@ import {
   verifyWithSecret,
 } from './signature.ts';
 import type { SignatureOutcome } from './signature.ts';
+import { trimTrailingSlashes } from './textScan.ts';
 import { duration, isoTime, relativeTime } from './timeFormat.ts';
-import type {
-  DecodedToken,
-  JsonObject,
-  JsonValue,
-  KeySource,
-  TokenKind,
-  VerifyDeps,
-  VerifyOptions,
-} from './types.ts';
-import { weakSecretReason } from './weakSecrets.ts';
+import type { DecodedToken, JsonObject, JsonValue, KeySource, TokenKind, VerifyOptions } from './types.ts';
+import { publicKeyMaterial, weakSecretReason } from './weakSecrets.ts';
 import { warning } from './findings.ts';
 import type { Warning } from './findings.ts';
 
@@ -35,15 +37,6 @@ export interface VerifyOutcome {
   checks: Check[];
   warnings: Warning[];
 }
-
-const KIND_LABEL: Record<TokenKind, string> = {
-  'cognito-id': 'a Cognito ID token',
-  'cognito-access': 'a Cognito access token',
-  'alb-data': 'an ALB x-amzn-oidc-data token',
-  jwt: 'a JWT',
-  jwe: 'an encrypted token',
-  invalid: 'an invalid token',
-};
 
 /** Run every check on a decoded token. Never throws; network failures become failed checks. */
 export async function verifyDecoded(
@@ -74,6 +67,7 @@ export async function verifyDecoded(
   checks.push(expCheck(token.kind, header, payload, options.now, skew));
   checks.push(nbfCheck(payload, options.now, skew));
   checks.push(iatCheck(token.kind, payload, options.now, skew));
+  checks.push(claimTypesCheck(payload));
   checks.push(scopeCheck(token.kind, payload, options));
   checks.push(signerCheck(token.kind, header, options));
   checks.push(clientCheck(token.kind, header, options));
@@ -108,7 +102,7 @@ function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; 
         ? ': HMAC algorithms are only accepted with an explicit secret (a public key used as an HMAC secret is the classic confusion attack)'
         : '';
     return {
-      check: check('alg', 'fail', `${show(alg)} is not allowed for ${KIND_LABEL[token.kind]}${why}`, {
+      check: check('alg', 'fail', `${show(alg)} is not allowed for ${kindInSentence(token.kind)}${why}`, {
         actual: alg,
         expected,
       }),
@@ -116,7 +110,10 @@ function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; 
     };
   }
   return {
-    check: check('alg', 'pass', `${alg} is allowed for ${KIND_LABEL[token.kind]}`, { actual: alg, expected }),
+    check: check('alg', 'pass', `${alg} is allowed for ${kindInSentence(token.kind)}`, {
+      actual: alg,
+      expected,
+    }),
     alg,
   };
 }
@@ -206,13 +203,28 @@ async function resolveKeys(
     );
   }
   if (source.type === 'secret') {
-    const weak = weakSecretReason(source.secret);
+    if (!HMAC_ALGORITHMS.includes(alg))
+      return none('fail', `a shared secret cannot verify ${alg}`, source.label);
+    const material = publicKeyMaterial(source.secret);
+    const confusion = material
+      ? `the HMAC secret from ${source.label} is ${material}: keying ${alg} with public-key material is the algorithm-confusion attack (RFC 8725 §2.1), anyone holding the published key can mint tokens`
+      : undefined;
+    if (confusion && options.allowPublicKeySecret !== true) {
+      return none(
+        'fail',
+        `${confusion}; refused (allow it explicitly, e.g. --allow-public-key-secret, only if the issuer really uses this text as its shared secret)`,
+        source.label,
+      );
+    }
+    if (confusion)
+      warnings.push(
+        warning('hmac-public-key-secret', `${confusion}; accepted because it was explicitly allowed`),
+      );
+    const weak = weakSecretReason(source.secret, alg);
     if (weak)
       warnings.push(
         warning('weak-secret', `weak HMAC secret: ${weak}; anyone who guesses it can mint tokens`),
       );
-    if (!HMAC_ALGORITHMS.includes(alg))
-      return none('fail', `a shared secret cannot verify ${alg}`, source.label);
     return {
       check: check('key', 'pass', `HMAC secret from ${source.label} (${source.secret.length} bytes)`),
       sourceLabel: source.label,
@@ -222,7 +234,12 @@ async function resolveKeys(
     };
   }
 
-  const kid = typeof token.header?.['kid'] === 'string' ? token.header['kid'] : undefined;
+  const headerKid = token.header?.['kid'];
+  // A kid that is present but not a string names no key (security.md #18): never fall back to "the only key".
+  if (headerKid !== undefined && typeof headerKid !== 'string') {
+    return none('fail', 'the kid is not a string, so it names no key');
+  }
+  const kid = headerKid;
   let result: KeyResult<KeySet> | undefined;
   let label: string;
   switch (source.type) {
@@ -391,7 +408,7 @@ function issCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions):
 }
 
 function issuerDifference(actual: string, expected: string): string {
-  if (actual.replace(/\/+$/, '') === expected.replace(/\/+$/, ''))
+  if (trimTrailingSlashes(actual) === trimTrailingSlashes(expected))
     return 'issuer differs by a trailing slash (compared exactly)';
   if (actual.toLowerCase() === expected.toLowerCase())
     return 'issuer differs only in letter case (compared exactly)';
@@ -402,10 +419,9 @@ function issuerDifference(actual: string, expected: string): string {
 
 function audCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
   const aud = payload['aud'];
-  const audiences = aud === undefined ? undefined : stringList(aud);
-  if (aud !== undefined && audiences === undefined) {
-    return check('aud', 'fail', 'aud must be a string or an array of strings', { actual: show(aud) });
-  }
+  const reading = readAudiences(payload);
+  if ('problem' in reading) return check('aud', 'fail', reading.problem, { actual: show(aud) });
+  const audiences = reading.present ? reading.audiences : undefined;
   const expected =
     options.audience ??
     (options.clientId === undefined || kind === 'alb-data' ? undefined : [options.clientId]);
@@ -471,7 +487,9 @@ function tokenUseCheck(kind: TokenKind, payload: JsonObject, options: VerifyOpti
   const expected = options.tokenUse;
   if (expected === undefined) {
     if (kind === 'cognito-id' || kind === 'cognito-access') {
-      return check('token_use', 'skip', `not compared: this is ${KIND_LABEL[kind]}`, { actual: show(use) });
+      return check('token_use', 'skip', `not compared: this is ${kindInSentence(kind)}`, {
+        actual: show(use),
+      });
     }
     return check('token_use', 'skip', 'not a Cognito token');
   }
@@ -570,37 +588,57 @@ function iatCheck(kind: TokenKind, payload: JsonObject, now: number, skew: numbe
   return check('iat', 'pass', `issued ${relativeTime(iat, now)}`);
 }
 
-/** Scopes granted by `scope` (space-separated) or `scp` (array or string). */
+/** RFC 7519 §4.1: `sub` and `jti` are strings (iss, aud and the NumericDates have checks of their own). */
+function claimTypesCheck(payload: JsonObject): Check {
+  const problems = registeredClaimProblems(payload);
+  if (problems.length > 0) return check('claim_types', 'fail', problems.join('; '));
+  const present = (['sub', 'jti'] as const).filter((name) => Object.hasOwn(payload, name));
+  if (present.length === 0) return check('claim_types', 'skip', 'no sub or jti claim');
+  return check(
+    'claim_types',
+    'pass',
+    `${present.join(' and ')} ${present.length > 1 ? 'are strings' : 'is a string'} (RFC 7519)`,
+  );
+}
+
+/** Scopes for display: every usable `scope`/`scp` shape (the JWT authorizer's reading, the most inclusive). */
 export function tokenScopes(payload: JsonObject): string[] | undefined {
-  const scope = payload['scope'] ?? payload['scp'];
-  if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
-  if (Array.isArray(scope) && scope.every((s) => typeof s === 'string')) return scope;
-  return undefined;
+  return readScopes(payload, SCOPE_RULES['jwt-authorizer']).scopes;
 }
 
 function scopeCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
-  const scopes = tokenScopes(payload);
+  const rule = SCOPE_RULES[options.scopeRule ?? defaultScopeRule(kind)];
   const required = options.requiredScopes;
   if (!required || required.length === 0) {
-    return check('scope', 'skip', 'no scopes required', { actual: scopes?.join(' ') });
+    return check('scope', 'skip', 'no scopes required', {
+      actual: readScopes(payload, rule).scopes?.join(' '),
+    });
   }
-  if (!scopes) {
+  const match = matchScopes(payload, required, rule);
+  const expected = `any of: ${required.join(' ')}`;
+  const unread = match.ignored.length > 0 ? ` (${match.ignored.join('; ')})` : '';
+  if (match.noScopeClaim) {
     const why =
       kind === 'cognito-id'
         ? 'ID tokens carry no scopes: send the access token'
-        : 'the token has no scope claim';
-    return check('scope', 'fail', why, { expected: `any of: ${required.join(' ')}` });
+        : `no scope claim ${rule.reader} reads${unread}`;
+    return check('scope', 'fail', `${why}; ${rule.otherShapes}`, { expected });
   }
-  const granted = required.find((scope) => scopes.includes(scope));
-  return granted
-    ? check('scope', 'pass', `has ${granted}`, {
-        actual: scopes.join(' '),
-        expected: `any of: ${required.join(' ')}`,
+  const actual = match.granted.join(' ');
+  return match.hit !== undefined
+    ? check('scope', 'pass', `has ${match.hit} (scopes read as ${rule.reader} reads them)`, {
+        actual,
+        expected,
       })
-    : check('scope', 'fail', 'none of the required scopes is granted', {
-        actual: scopes.join(' '),
-        expected: `any of: ${required.join(' ')}`,
-      });
+    : check(
+        'scope',
+        'fail',
+        `none of the required scopes is granted as ${rule.reader} reads scopes${unread}; ${rule.otherShapes}`,
+        {
+          actual,
+          expected,
+        },
+      );
 }
 
 function signerCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions): Check {
@@ -638,12 +676,6 @@ function clientCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions
         actual: show(client),
         expected: options.clientId,
       });
-}
-
-function stringList(value: JsonValue): string[] | undefined {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-  return undefined;
 }
 
 /** Compact JSON for messages, cut to a readable length. */

@@ -1,6 +1,7 @@
 // Finds simulator configurations in the workspace (authdebug.yaml/json and infrastructure files) and keeps
 // them current with FileSystemWatchers. Reading and interpreting each file is the core's job.
 import * as vscode from 'vscode';
+import { configFileTooLarge, MAX_CONFIG_FILE_BYTES } from '../core/fileLimits.ts';
 import type { SimConfig } from '../core/simulate/model.ts';
 import type {
   AuthorizerOption,
@@ -25,8 +26,6 @@ export interface ConfigEntry {
 
 // .aws-sam holds build copies of template.yaml; cdk.out's synthesized templates are real and stay in.
 const EXCLUDE = '**/{node_modules,.git,.aws-sam}/**';
-/** Files bigger than this are not read (templates are far smaller). */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Upper bound of files looked at per glob. */
 const MAX_FILES = 500;
 
@@ -35,6 +34,7 @@ export class ConfigIndex implements vscode.Disposable {
   private readonly entries = new Map<string, ConfigEntry>();
   private readonly emitter = new vscode.EventEmitter<void>();
   private watchers: vscode.Disposable[] = [];
+  private trustListener: vscode.Disposable | undefined;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private started = false;
   private scanning = false;
@@ -50,6 +50,8 @@ export class ConfigIndex implements vscode.Disposable {
   start(): void {
     if (this.started) return;
     this.started = true;
+    // authDebugger.configFiles is restricted: a workspace's own globs count only once it is trusted.
+    this.trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart());
     this.watch();
     this.scanned = this.scan();
   }
@@ -173,13 +175,13 @@ export class ConfigIndex implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  /** Read one file; undefined when it is gone, too big, or not a configuration at all. */
+  /** Read one file; undefined when it is gone or not a configuration (an oversized authdebug file says so). */
   private async load(uri: vscode.Uri): Promise<ConfigEntry | undefined> {
     let bytes: Uint8Array;
+    let size: number;
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_FILE_BYTES) return undefined;
-      bytes = await vscode.workspace.fs.readFile(uri);
+      size = (await vscode.workspace.fs.stat(uri)).size;
+      bytes = size > MAX_CONFIG_FILE_BYTES ? new Uint8Array() : await vscode.workspace.fs.readFile(uri);
     } catch {
       return undefined;
     }
@@ -196,6 +198,14 @@ export class ConfigIndex implements vscode.Disposable {
     const { isAuthdebugFile, loadConfig, looksLikeInfrastructure } = await simulatorCore();
     const kind = isAuthdebugFile(uri.path) ? 'authdebug' : 'infrastructure';
     const id = uri.toString();
+    const tooLarge = configFileTooLarge(label, size);
+    if (tooLarge) {
+      // An oversized authdebug file is listed with the reason; any other big YAML/JSON is simply not a template here.
+      this.log.info(`Not reading ${label}: ${tooLarge}`);
+      return kind === 'authdebug'
+        ? { id, uri, label, kind, config: undefined, error: tooLarge, warnings: [] }
+        : undefined;
+    }
     try {
       // Any YAML/JSON file matches the globs; only those the core recognises as infrastructure are listed.
       if (kind === 'infrastructure' && !looksLikeInfrastructure(text)) return undefined;
@@ -213,6 +223,7 @@ export class ConfigIndex implements vscode.Disposable {
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
     for (const watcher of this.watchers) watcher.dispose();
+    this.trustListener?.dispose();
     this.emitter.dispose();
   }
 }

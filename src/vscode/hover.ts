@@ -4,7 +4,9 @@ import { decodeReport } from '../core/inspect.ts';
 import { groupsOf } from '../core/simulate/rbac.ts';
 import type { TokenReport } from '../core/types.ts';
 import { tokenScopes } from '../core/verify.ts';
-import { claimText, kindLabel, relativeTime, visibleText } from '../shared/display.ts';
+import { markdownCodeSpan } from '../core/textSafety.ts';
+import { relativeTime } from '../core/timeFormat.ts';
+import { claimText, kindLabel, visibleText } from '../shared/display.ts';
 import type { Log } from './log.ts';
 import { locateToken } from './tokenLocator.ts';
 import type { DocumentLocation } from './tokenSource.ts';
@@ -79,17 +81,6 @@ function commandLink(command: (typeof HOVER_COMMANDS)[number], location: Documen
   return `command:${command}?${encodeURIComponent(JSON.stringify([location]))}`;
 }
 
-/**
- * Token text as an inline code span: inside one, markdown, HTML and autolinks are all inert, so a claim cannot
- * become a link (not even an https URL) or markup. The fence is longer than any backtick run in the text.
- */
-export function inlineCode(text: string): string {
-  const oneLine = visibleText(text).replace(/\r\n|\r|\n/g, '⏎');
-  const longest = Math.max(0, ...[...oneLine.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence} ${oneLine} ${fence}`;
-}
-
 /** The hover's markdown. Every piece of token text is an inline code span: claims cannot add links or markup. */
 export function hoverMarkdown(
   report: TokenReport,
@@ -102,7 +93,7 @@ export function hoverMarkdown(
   md.supportHtml = false;
   /** A line whose value may carry token text. */
   const line = (label: string, value: string): void => {
-    md.appendMarkdown(`**${label}:** ${inlineCode(value)}  \n`);
+    md.appendMarkdown(`**${label}:** ${markdownCodeSpan(value)}  \n`);
   };
   /** A line whose value is our own wording. */
   const plain = (label: string, value: string): void => {
@@ -113,7 +104,7 @@ export function hoverMarkdown(
 
   md.appendMarkdown(`**Auth Debugger**: ${kindLabel(report.kind)}`);
   if (header !== undefined)
-    md.appendMarkdown(` in ${inlineCode(scheme === undefined ? header : `${header} (${scheme})`)}`);
+    md.appendMarkdown(` in ${markdownCodeSpan(scheme === undefined ? header : `${header} (${scheme})`)}`);
   md.appendMarkdown('\n\n');
 
   if (report.kind === 'invalid') {
@@ -139,8 +130,8 @@ export function hoverMarkdown(
   if (scopes && scopes.length > 0) line('Scopes', shown(scopes.join(' ')));
   const exp = report.claims.find((c) => c.name === 'exp' && c.time !== undefined)?.time;
   if (exp) {
-    const delta = exp.epoch - nowSeconds();
-    plain(delta > 0 ? 'Expires' : 'Expired', `${relativeTime(delta)} (${exp.iso})`);
+    const now = nowSeconds();
+    plain(exp.epoch > now ? 'Expires' : 'Expired', `${relativeTime(exp.epoch, now, 2)} (${exp.iso})`);
   } else {
     plain('Expires', 'no usable exp claim');
   }

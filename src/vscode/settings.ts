@@ -48,7 +48,8 @@ export function readSettings(): Settings {
     clockSkewSeconds: clamp(Number(config.get('clockSkewSeconds', 0)), 0, 600, 0),
     fetchTimeoutMs: Math.round(clamp(Number(config.get('fetchTimeoutSeconds', 5)), 1, 30, 5) * 1000),
     allowHttpOnLoopback: config.get<boolean>('allowHttpOnLoopback', true),
-    // The defaults live in package.json; an empty list turns workspace discovery off.
+    // The defaults live in package.json; an empty list turns workspace discovery off. A restricted setting:
+    // in Restricted Mode VS Code returns the user's value, never the workspace's (package.json capabilities).
     configFiles: stringList(config.get('configFiles')),
   };
 }

@@ -438,7 +438,7 @@ securityDefinitions:
 });
 
 describe('robustness', () => {
-  it('expands YAML aliases once (no alias bomb) and never throws on deep nesting', () => {
+  it('stops an alias bomb with a finding (aliases count at their expanded size) and never throws on deep nesting', () => {
     let bomb =
       'Resources:\n  X: { Type: AWS::S3::Bucket }\nBomb:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i < 12; i++)
@@ -446,8 +446,14 @@ describe('robustness', () => {
         .fill(`*a${i - 1}`)
         .join(', ')}]\n`;
     const started = Date.now();
-    assert.ok(readInfrastructureFile('bomb.yaml', bomb).config);
+    const bombed = readInfrastructureFile('bomb.yaml', bomb);
     assert.ok(Date.now() - started < 2000);
+    assert.equal(bombed.config, undefined);
+    assert.deepEqual(
+      bombed.warnings.map((w) => w.id),
+      ['iac-too-complex'],
+    );
+    assert.match(bombed.warnings[0]?.message ?? '', /^bomb\.yaml: not read: .*expanded size/);
     const deep = readInfrastructureFile('deep.json', '['.repeat(5000) + ']'.repeat(5000));
     assert.equal(deep.config, undefined);
     assert.equal(deep.warnings.length, 1);

@@ -353,6 +353,16 @@ void describe('ALB key endpoint', () => {
     }
   });
 
+  void it('trims a base URL in linear time (100k slashes took 27 s with /\\/+$/)', () => {
+    const started = performance.now();
+    const url = albKeyUrl(
+      `https://keys.example/${'/'.repeat(100_000)}x/`,
+      'a1b2c3d4-e5f6-4789-abcd-0123456789ab',
+    );
+    assert.ok(performance.now() - started < 3000, 'bounded well below the quadratic time');
+    assert.ok(value(url).endsWith('x/a1b2c3d4-e5f6-4789-abcd-0123456789ab'));
+  });
+
   void it('takes the region from a well-formed ALB ARN only', () => {
     const arn =
       'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
@@ -428,10 +438,19 @@ void describe('key URL rules', () => {
       cognitoJwksUrl('https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_X1'),
       'https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_X1/.well-known/jwks.json',
     );
+    // Every Cognito issuer format derives (awsIdentifiers.test.ts has the full table).
+    for (const good of [
+      'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
+      'https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123',
+      'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123',
+    ]) {
+      assert.equal(cognitoJwksUrl(good), `${good}/.well-known/jwks.json`, good);
+    }
     for (const bad of [
+      'https://issuer-cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123',
+      'https://cognito-idp.cn-north-1.amazonaws.com/cn-north-1_AbC123',
       `${iss}/`,
       iss.replace('https', 'http'),
-      'https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbC123',
       'https://cognito-idp.eu-west-1.amazonaws.com.evil.com/eu-west-1_AbC123',
       'https://cognіto-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
       `${iss}?x=1`,

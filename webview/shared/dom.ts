@@ -1,11 +1,14 @@
 // DOM building for the webviews: text goes in through textContent only, never parsed as HTML.
-import { visibleText } from '../../src/shared/display.ts';
+import { visibleText } from '../../src/core/textSafety.ts';
+
+/** Attributes a person reads (or a screen reader speaks): hidden characters are shown there too. */
+const READ_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'title', 'placeholder', 'alt']);
 
 type Child = Node | string | null | undefined | false;
 
 export interface ElementOptions {
   className?: string;
-  /** Set with textContent after invisible characters are made visible. */
+  /** Set with textContent after invisible characters are made visible (core/textSafety's table). */
   text?: string;
   attrs?: Record<string, string>;
   /** Event listeners. */
@@ -22,7 +25,8 @@ export function el(tag: string, options?: ElementOptions, ...children: Child[]):
 export function el(tag: string, options: ElementOptions = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag);
   if (options.className !== undefined) node.className = options.className;
-  for (const [name, value] of Object.entries(options.attrs ?? {})) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(options.attrs ?? {}))
+    node.setAttribute(name, READ_ATTRIBUTES.has(name) ? visibleText(value) : value);
   if (options.text !== undefined) node.textContent = visibleText(options.text);
   for (const [name, listener] of Object.entries(options.on ?? {})) {
     if (listener) node.addEventListener(name, listener);
@@ -37,6 +41,11 @@ export function append(parent: Node, ...children: Child[]): void {
     if (child === null || child === undefined || child === false) continue;
     parent.appendChild(typeof child === 'string' ? document.createTextNode(visibleText(child)) : child);
   }
+}
+
+/** Replace a node's text, with hidden characters made visible (for text that changes after creation). */
+export function setText(node: Node, text: string): void {
+  node.textContent = visibleText(text);
 }
 
 /** Remove every child of a node. */

@@ -1,5 +1,5 @@
 // Time rendering in the webviews: local and UTC strings, and live relative times that tick every second.
-import { relativeTime } from '../../src/shared/display.ts';
+import { relativeTime } from '../../src/core/timeFormat.ts';
 
 /** Local date and time, with the time zone name. */
 export function localTime(epochSeconds: number): string {
@@ -14,7 +14,13 @@ export function utcTime(epochSeconds: number): string {
   return Number.isNaN(date.getTime()) ? 'not a date' : date.toISOString().replace('.000Z', 'Z');
 }
 
-const live = new Set<{ node: HTMLElement; epoch: number; format: (delta: number) => string }>();
+/** Live text for a node: `epoch` shown relative to `now` (epoch seconds). */
+type RelativeFormat = (epoch: number, now: number) => string;
+
+/** Two units, so the countdown visibly ticks: "in 4 minutes 10 seconds". */
+const countdown: RelativeFormat = (epoch, now) => relativeTime(epoch, now, 2);
+
+const live = new Set<{ node: HTMLElement; epoch: number; format: RelativeFormat }>();
 let timer: ReturnType<typeof setInterval> | undefined;
 
 function tick(): void {
@@ -24,7 +30,7 @@ function tick(): void {
       live.delete(entry);
       continue;
     }
-    entry.node.textContent = entry.format(entry.epoch - now);
+    entry.node.textContent = entry.format(entry.epoch, now);
   }
   if (live.size === 0 && timer !== undefined) {
     clearInterval(timer);
@@ -32,20 +38,16 @@ function tick(): void {
   }
 }
 
-/** Keep `node`'s text updated every second with `format(epoch - now)`. */
-export function keepRelative(
-  node: HTMLElement,
-  epoch: number,
-  format: (delta: number) => string = relativeTime,
-): void {
+/** Keep `node`'s text updated every second with `format(epoch, now)`. */
+export function keepRelative(node: HTMLElement, epoch: number, format: RelativeFormat = countdown): void {
   const entry = { node, epoch, format };
   live.add(entry);
-  node.textContent = format(epoch - Date.now() / 1000);
+  node.textContent = format(epoch, Date.now() / 1000);
   timer ??= setInterval(tick, 1000);
 }
 
 /** The expiry countdown text. */
-export function expiryText(delta: number): string {
-  if (!Number.isFinite(delta)) return 'no usable expiry';
-  return delta > 0 ? `expires ${relativeTime(delta)}` : `expired ${relativeTime(delta)}`;
+export function expiryText(epoch: number, now: number): string {
+  if (!Number.isFinite(epoch)) return 'no usable expiry';
+  return `${epoch > now ? 'expires' : 'expired'} ${countdown(epoch, now)}`;
 }

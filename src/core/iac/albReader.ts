@@ -48,9 +48,15 @@ export function readAlb(ctx: ReadContext): void {
     priority: Number(r.text(own(rule.props, 'Priority')) ?? Number.MAX_SAFE_INTEGER),
   }));
   rules.sort((a, b) => a.priority - b.priority);
+  const rulesByListener = new Map<string, TemplateResource[]>();
+  for (const { rule, listener } of rules) {
+    const list = rulesByListener.get(listener);
+    if (list) list.push(rule);
+    else rulesByListener.set(listener, [rule]);
+  }
   const readListener = (id: string, listener: Listener): void => {
     ctx.out.addApi(listener.api, 'alb', undefined, listener.albArn);
-    for (const { rule } of rules.filter((entry) => entry.listener === id)) {
+    for (const rule of rulesByListener.get(id) ?? []) {
       if (redirectsOnly(ctx, own(rule.props, 'Actions'))) continue;
       const auth = actionAuth(ctx, rule, own(rule.props, 'Actions'), listener);
       const { paths, methods } = ruleConditions(ctx, rule);

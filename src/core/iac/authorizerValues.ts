@@ -1,4 +1,5 @@
 // Value conversions every authorizer reader shares: identity sources, user pool ids, cache TTLs.
+import { isUserPoolId } from '../awsIdentifiers.ts';
 import type { AuthorizerConfig } from '../simulate/model.ts';
 import { isPlaceholder } from './intrinsics.ts';
 import type { IntrinsicResolver } from './intrinsics.ts';
@@ -60,7 +61,7 @@ export function userPoolId(value: unknown, resolver: IntrinsicResolver): string 
 
 /** True for a literal pool id like `us-east-1_AbC123` (or a placeholder standing for one). */
 export function looksLikePoolId(value: string): boolean {
-  return isPlaceholder(value) || /^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$/.test(value);
+  return isPlaceholder(value) || isUserPoolId(value);
 }
 
 /** A cache TTL in seconds (CloudFormation accepts `'300'` as well as 300); the fallback when absent or unreadable. */

@@ -1,4 +1,5 @@
 // Collects what the readers find (APIs, authorizers, routes) and turns it into one SimConfig with unique names.
+import { regionOfPoolOrIssuer } from '../awsIdentifiers.ts';
 import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
   SourceRef,
 } from '../simulate/model.ts';
 import { isPlaceholder } from './intrinsics.ts';
+import { setOwn } from './objects.ts';
 import { trapWarnings } from './traps.ts';
 
 /** How a route is protected, before authorizer names are made unique. */
@@ -59,6 +61,8 @@ export class ConfigBuilder {
   private readonly authorizers = new Map<string, AuthorizerDraft>();
   private readonly routes: RouteDraft[] = [];
   private readonly routeIndex = new Map<string, number>();
+  // Positions in `routes` per API, so per-API questions do not rescan every route.
+  private readonly routesByApi = new Map<string, number[]>();
 
   constructor(readonly file: string) {}
 
@@ -106,6 +110,9 @@ export class ConfigBuilder {
     const index = this.routeIndex.get(key);
     if (index === undefined) {
       this.routeIndex.set(key, this.routes.length);
+      const ofApi = this.routesByApi.get(draft.api);
+      if (ofApi) ofApi.push(this.routes.length);
+      else this.routesByApi.set(draft.api, [this.routes.length]);
       this.routes.push(draft);
     } else if (mode === 'replace') {
       this.routes[index] = draft;
@@ -114,7 +121,7 @@ export class ConfigBuilder {
 
   /** Routes found so far for one API. */
   routesOf(api: string): RouteDraft[] {
-    return this.routes.filter((route) => route.api === api);
+    return (this.routesByApi.get(api) ?? []).flatMap((index) => this.routes[index] ?? []);
   }
 
   /** True when a route with this API, verb and path exists. */
@@ -133,7 +140,7 @@ export class ConfigBuilder {
       if (placeholders) config.placeholders = placeholders;
       const source = this.source(draft.line);
       if (source) config.source = source;
-      authorizers[name] = config;
+      setOwn(authorizers, name, config); // `__proto__` and `constructor` are names like any other
     }
     const preflight = new Set<RouteConfig>();
     const routes = this.routes.map((draft) => {
@@ -146,7 +153,7 @@ export class ConfigBuilder {
     const apis: Record<string, ApiCoordinates> = {};
     for (const [name, coords] of this.apis) {
       if (derived && coords.region === '${AWS::Region}') coords.region = derived;
-      apis[name] = coords;
+      setOwn(apis, name, coords);
     }
     const first = this.apis.values().next().value;
     const config: SimConfig = {
@@ -175,7 +182,7 @@ export class ConfigBuilder {
     let authorizerType: RouteConfig['authorizerType'] = draft.auth.kind === 'iam' ? 'iam' : 'none';
     if (draft.auth.kind === 'authorizer') {
       const name = names.get(authorizerKey(draft.auth.api, draft.auth.id));
-      const config = name ? authorizers[name] : undefined;
+      const config = name !== undefined && Object.hasOwn(authorizers, name) ? authorizers[name] : undefined;
       if (name && config) {
         authorizer = name;
         authorizerType = config.type;
@@ -241,13 +248,9 @@ function collectPlaceholders(config: AuthorizerConfig): Record<string, string> |
 // A resolved pool id (`us-east-1_AbC`) or Cognito issuer tells the region; placeholders don't.
 function deriveRegion(authorizers: AuthorizerConfig[]): string | undefined {
   for (const config of authorizers) {
-    for (const pool of config.userPools ?? []) {
-      const match = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/.exec(pool);
-      if (match?.[1]) return match[1];
-    }
-    for (const issuer of [config.issuer, ...(config.issuers ?? [])]) {
-      const match = issuer ? /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\//.exec(issuer) : null;
-      if (match?.[1]) return match[1];
+    for (const value of [...(config.userPools ?? []), config.issuer, ...(config.issuers ?? [])]) {
+      const region = regionOfPoolOrIssuer(value);
+      if (region !== undefined) return region;
     }
   }
   return undefined;

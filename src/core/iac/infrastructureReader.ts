@@ -3,6 +3,7 @@ import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
 import type { SimConfig } from '../simulate/model.ts';
 import { readAlb } from './albReader.ts';
+import { BudgetExceeded, ReadBudget } from './budget.ts';
 import { readCloudFormation } from './cfnReader.ts';
 import { ConfigBuilder } from './configBuilder.ts';
 import { IntrinsicResolver, isPlaceholder } from './intrinsics.ts';
@@ -28,11 +29,19 @@ export function looksLikeInfrastructure(text: string): boolean {
   return YAML_SIGNATURE.test(head) || JSON_SIGNATURE.test(head);
 }
 
-/** Read a template or OpenAPI document; never throws (unreadable input gives a warning and no config). */
-export function readInfrastructureFile(fileName: string, text: string): InfrastructureReadResult {
+/**
+ * Read a template or OpenAPI document under a work budget; never throws (unreadable input, or input that needs
+ * more work than any real template, gives a warning naming the file and no config).
+ */
+export function readInfrastructureFile(
+  fileName: string,
+  text: string,
+  budget: ReadBudget = new ReadBudget(),
+): InfrastructureReadResult {
   try {
-    return readParsed(fileName, text);
+    return readParsed(fileName, text, budget);
   } catch (err) {
+    if (err instanceof BudgetExceeded) return tooComplex(fileName, err.message);
     const message = err instanceof Error ? err.message : String(err);
     return {
       config: undefined,
@@ -41,8 +50,21 @@ export function readInfrastructureFile(fileName: string, text: string): Infrastr
   }
 }
 
-function readParsed(fileName: string, text: string): InfrastructureReadResult {
-  const parsed = parseTemplate(text);
+function tooComplex(fileName: string, reason: string): InfrastructureReadResult {
+  return {
+    config: undefined,
+    warnings: [
+      warning(
+        'iac-too-complex',
+        `${fileName}: not read: ${reason}; reading stops there so a hostile file cannot freeze the editor`,
+      ),
+    ],
+  };
+}
+
+function readParsed(fileName: string, text: string, budget: ReadBudget): InfrastructureReadResult {
+  const parsed = parseTemplate(text, budget);
+  if (parsed.tooComplex !== undefined) return tooComplex(fileName, parsed.tooComplex);
   const root = parsed.root;
   const firstError = parsed.errors[0];
   if (!isObj(root)) {
@@ -75,7 +97,7 @@ function readParsed(fileName: string, text: string): InfrastructureReadResult {
   const ctx: ReadContext = {
     file: fileName,
     root,
-    resolver: new IntrinsicResolver(root),
+    resolver: new IntrinsicResolver(root, budget),
     lineOf: parsed.lineOf,
     out,
   };

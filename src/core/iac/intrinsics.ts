@@ -1,5 +1,6 @@
 // CloudFormation intrinsic functions resolved as far as a template alone allows; the rest become readable placeholders.
-import { isObj, own } from './objects.ts';
+import { ReadBudget } from './budget.ts';
+import { isObj, own, setOwn } from './objects.ts';
 import type { Obj } from './objects.ts';
 
 /** Pseudo parameters: known only at deploy time, so always left as `${AWS::Region}`-style placeholders. */
@@ -26,17 +27,26 @@ export function isIntrinsic(value: unknown): value is Obj {
   return keys.length === 1 && (keys[0] === 'Ref' || (keys[0] ?? '').startsWith('Fn::'));
 }
 
-const MAX_DEPTH = 50;
+const MAX_BRANCH_CHAIN = 50;
 
-/** Resolves intrinsics against one template's Parameters (their Default), Mappings, Conditions and Resources. */
+/**
+ * Resolves intrinsics against one template's Parameters (their Default), Mappings, Conditions and Resources.
+ * Every step is paid from the file's budget; named conditions and `Fn::Sub` results are memoised, so a file
+ * that references the same condition or variable many times costs each once.
+ */
 export class IntrinsicResolver {
   private readonly parameters: Obj;
   private readonly resources: Obj;
   private readonly mappings: Obj;
   private readonly conditions: Obj;
   private readonly evaluating = new Set<string>();
+  private readonly conditionResults = new Map<string, boolean | undefined>();
+  private readonly subResults = new WeakMap<object, string>();
 
-  constructor(template: unknown) {
+  constructor(
+    template: unknown,
+    readonly budget: ReadBudget = new ReadBudget(),
+  ) {
     this.parameters = asObj(own(template, 'Parameters'));
     this.resources = asObj(own(template, 'Resources'));
     this.mappings = asObj(own(template, 'Mappings'));
@@ -79,7 +89,7 @@ export class IntrinsicResolver {
   /** Picks the branch of a structural `Fn::If` (a whole block under a condition); unknown conditions take the first branch. */
   branch(value: unknown): unknown {
     let current = value;
-    for (let i = 0; i < MAX_DEPTH && isIntrinsic(current) && Object.hasOwn(current, 'Fn::If'); i++) {
+    for (let i = 0; i < MAX_BRANCH_CHAIN && isIntrinsic(current) && Object.hasOwn(current, 'Fn::If'); i++) {
       const args = own(current, 'Fn::If');
       if (!Array.isArray(args) || args.length < 3) return undefined;
       const chosen: unknown = this.condition(args[0]) === false ? args[2] : args[1];
@@ -91,16 +101,22 @@ export class IntrinsicResolver {
 
   /** Fully resolved value; unresolvable parts become placeholder strings; `AWS::NoValue` becomes undefined. */
   resolve(value: unknown, depth = 0): unknown {
-    if (depth > MAX_DEPTH) return '${...}';
+    this.budget.enter(depth, 'resolution');
+    this.budget.step();
     if (Array.isArray(value)) {
       return value.map((item) => this.resolve(item, depth + 1)).filter((item) => item !== undefined);
     }
-    if (isIntrinsic(value)) return this.intrinsic(value, depth + 1);
+    if (isIntrinsic(value)) {
+      const result = this.intrinsic(value, depth + 1);
+      if (typeof result === 'string') this.budget.addChars(result.length);
+      return result;
+    }
+    if (typeof value === 'string') this.budget.addChars(value.length);
     if (isObj(value)) {
       const out: Obj = {};
       for (const [key, item] of Object.entries(value)) {
         const resolved = this.resolve(item, depth + 1);
-        if (resolved !== undefined) out[key] = resolved;
+        if (resolved !== undefined) setOwn<unknown>(out, key, resolved);
       }
       return out;
     }
@@ -140,13 +156,17 @@ export class IntrinsicResolver {
 
   /** Evaluates a condition (name or `Fn::Equals`/`Not`/`And`/`Or` expression); undefined when it depends on deploy-time values. */
   condition(expr: unknown, depth = 0): boolean | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+    this.budget.enter(depth, 'resolution');
+    this.budget.step();
     if (typeof expr === 'boolean') return expr;
     if (typeof expr === 'string') {
+      if (this.conditionResults.has(expr)) return this.conditionResults.get(expr);
       if (this.evaluating.has(expr) || !Object.hasOwn(this.conditions, expr)) return undefined;
       this.evaluating.add(expr);
       try {
-        return this.condition(this.conditions[expr], depth + 1);
+        const result = this.condition(this.conditions[expr], depth + 1);
+        this.conditionResults.set(expr, result);
+        return result;
       } finally {
         this.evaluating.delete(expr);
       }
@@ -246,7 +266,17 @@ export class IntrinsicResolver {
     return typeof resolved === 'string' || typeof resolved === 'number' ? String(resolved) : undefined;
   }
 
+  // Memoised per `Fn::Sub` argument and per variable: `${V}` written k times resolves V once.
   private sub(arg: unknown, depth: number): string {
+    const memoKey = typeof arg === 'object' && arg !== null ? arg : undefined;
+    const memo = memoKey && this.subResults.get(memoKey);
+    if (memo !== undefined) return memo;
+    const out = this.substitute(arg, depth);
+    if (memoKey) this.subResults.set(memoKey, out);
+    return out;
+  }
+
+  private substitute(arg: unknown, depth: number): string {
     let template: unknown = arg;
     let vars: Obj = {};
     if (Array.isArray(arg)) {
@@ -255,11 +285,17 @@ export class IntrinsicResolver {
     }
     if (typeof template !== 'string') return '${Sub:?}';
     let unresolved = false;
-    const out = template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+    const variables = new Map<string, string | undefined>();
+    const variable = (name: string): string | undefined => {
+      if (!variables.has(name)) variables.set(name, this.text(vars[name], depth + 1));
+      return variables.get(name);
+    };
+    // `${...}` ends at the first `}`; one forward scan (no regex), and every piece is paid for before it is added.
+    const substituted = (whole: string, inner: string): string => {
       if (inner.startsWith('!')) return `\${${inner.slice(1)}}`; // `${!Literal}` is the escape for a literal `${Literal}`
       const name = inner.trim();
       if (Object.hasOwn(vars, name)) {
-        const text = this.text(vars[name], depth + 1);
+        const text = variable(name);
         if (text === undefined) {
           unresolved = true;
           return whole;
@@ -273,7 +309,20 @@ export class IntrinsicResolver {
       }
       unresolved = true;
       return whole;
-    });
+    };
+    let out = '';
+    let position = 0;
+    for (;;) {
+      const open = template.indexOf('${', position);
+      const close = open === -1 ? -1 : template.indexOf('}', open + 2);
+      if (close === -1) break;
+      const piece = substituted(template.slice(open, close + 1), template.slice(open + 2, close));
+      this.budget.step();
+      this.budget.addChars(open - position + piece.length);
+      out += template.slice(position, open) + piece;
+      position = close + 1;
+    }
+    out += template.slice(position);
     return unresolved ? `\${Sub:${out}}` : out;
   }
 
@@ -282,7 +331,10 @@ export class IntrinsicResolver {
     const separator = this.text(arg[0], depth) ?? '';
     const items = this.resolve(arg[1], depth);
     if (!Array.isArray(items)) return `\${Join:${separator}:${describe(items)}}`;
-    return items.map((item) => (typeof item === 'string' ? item : describe(item))).join(separator);
+    const parts = items.map((item) => (typeof item === 'string' ? item : describe(item)));
+    // Paid before joining: the parts may be one long string repeated.
+    this.budget.addChars(parts.reduce((sum, part) => sum + part.length + separator.length, 0));
+    return parts.join(separator);
   }
 
   private select(arg: unknown, depth: number): unknown {
@@ -333,10 +385,52 @@ function asObj(value: unknown): Obj {
   return isObj(value) ? value : {};
 }
 
+const DESCRIBE_LIMIT = 2000;
+
+// Placeholder text for a resolved value: strings as they are, lists as `[a, b]`, mappings as JSON. Collections
+// are only ever displayed, so their text stops at a length (they may hold the same long string many times).
 function describe(value: unknown): string {
-  if (value === undefined || value === null) return '?';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return JSON.stringify(value);
+  const parts: string[] = [];
+  let length = 0;
+  const push = (text: string): boolean => {
+    parts.push(text);
+    length += text.length;
+    return length < DESCRIBE_LIMIT;
+  };
+  const each = (
+    items: unknown[],
+    open: string,
+    close: string,
+    write: (item: unknown) => boolean,
+  ): boolean => {
+    if (!push(open)) return false;
+    for (const [index, item] of items.entries()) {
+      if ((index > 0 && !push(open === '[' && write === plain ? ', ' : ',')) || !write(item)) return false;
+    }
+    return push(close);
+  };
+  const json = (item: unknown): boolean => {
+    if (typeof item === 'string') return push(JSON.stringify(item.slice(0, DESCRIBE_LIMIT)));
+    if (typeof item === 'number' || typeof item === 'boolean') return push(JSON.stringify(item));
+    if (Array.isArray(item)) return each(item, '[', ']', (element) => json(element ?? null));
+    if (isObj(item)) {
+      const fields = Object.entries(item).filter(([, field]) => field !== undefined);
+      return each(fields, '{', '}', (field) => {
+        const [key, inner] = field as [string, unknown];
+        return push(`${JSON.stringify(key.slice(0, DESCRIBE_LIMIT))}:`) && json(inner);
+      });
+    }
+    return push('null');
+  };
+  const plain = (item: unknown): boolean => {
+    if (item === undefined || item === null) return push('?');
+    if (typeof item === 'string') return push(item.slice(0, DESCRIBE_LIMIT));
+    if (typeof item === 'number' || typeof item === 'boolean') return push(String(item));
+    if (Array.isArray(item)) return each(item, '[', ']', plain);
+    return json(item);
+  };
+  const complete = plain(value);
+  const text = parts.join('');
+  return complete && text.length <= DESCRIBE_LIMIT ? text : `${text.slice(0, DESCRIBE_LIMIT)}…`;
 }

@@ -10,8 +10,7 @@ export function isObj(value: unknown): value is Obj {
 
 /** The mapping under `key`, or undefined when absent or not a mapping. */
 export function objAt(parent: unknown, key: string): Obj | undefined {
-  if (!isObj(parent)) return undefined;
-  const value = parent[key];
+  const value = own(parent, key);
   return isObj(value) ? value : undefined;
 }
 
@@ -32,4 +31,9 @@ export function ownCi(parent: unknown, key: string): unknown {
 /** Entries of a mapping, or none. */
 export function entries(value: unknown): [string, unknown][] {
   return isObj(value) ? Object.entries(value) : [];
+}
+
+/** Set `key` as an own data property, so a name like `__proto__` from a file stays plain data. */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

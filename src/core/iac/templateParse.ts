@@ -1,6 +1,8 @@
 // YAML/JSON template text -> plain values with intrinsic tags expanded and a line for every key.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { CollectionTag, Document, ScalarTag } from 'yaml';
+import type { Alias, CollectionTag, Node, ScalarTag } from 'yaml';
+import { BudgetExceeded, ReadBudget } from './budget.ts';
+import { aliasTargets } from './yamlAliases.ts';
 
 /** A parsed template: plain JS values plus where each map key / list item was written. */
 export interface ParsedTemplate {
@@ -9,6 +11,8 @@ export interface ParsedTemplate {
   lineOf: (container: unknown, key?: string | number) => number | undefined;
   /** Syntax errors (the document may still be partly usable). */
   errors: { message: string; line: number }[];
+  /** Why reading stopped when the document exceeded its work budget (then `root` is undefined). */
+  tooComplex?: string;
 }
 
 /** Short-form CloudFormation tags, each expanded to its long form (`!Ref X` -> `{Ref: X}`). */
@@ -53,14 +57,13 @@ interface Positions {
   keys: Map<string | number, number>;
 }
 
-const MAX_DEPTH = 200;
-
-/** Parse YAML (CloudFormation short tags allowed) or JSON; never throws. */
-export function parseTemplate(text: string): ParsedTemplate {
+/** Parse YAML (CloudFormation short tags allowed) or JSON under a work budget; never throws. */
+export function parseTemplate(text: string, budget: ReadBudget = new ReadBudget()): ParsedTemplate {
   const positions = new WeakMap<object, Positions>();
   const lineCounter = new LineCounter();
   const errors: { message: string; line: number }[] = [];
   let root: unknown;
+  let tooComplex: string | undefined;
   try {
     const doc = parseDocument(text, {
       lineCounter,
@@ -75,14 +78,16 @@ export function parseTemplate(text: string): ParsedTemplate {
     }
     const lineAt = (offset: number | undefined): number =>
       offset === undefined ? 0 : lineCounter.linePos(offset).line;
-    root = new Walker(doc, positions, lineAt).convert(doc.contents, 0);
+    root = new Walker(aliasTargets(doc.contents), positions, lineAt, budget).convert(doc.contents, 0);
   } catch (err) {
-    errors.push({ message: err instanceof Error ? firstLine(err.message) : String(err), line: 1 });
+    if (err instanceof BudgetExceeded) tooComplex = err.message;
+    else errors.push({ message: err instanceof Error ? firstLine(err.message) : String(err), line: 1 });
     root = undefined;
   }
   return {
     root,
     errors,
+    ...(tooComplex !== undefined ? { tooComplex } : {}),
     lineOf: (container, key) => {
       if (typeof container !== 'object' || container === null) return undefined;
       const pos = positions.get(container);
@@ -97,11 +102,13 @@ function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
 
+// Templates only use scalar keys; a collection used as a key is named, not serialised (an aliased one could be huge).
 function keyText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  return value === null || value === undefined ? '' : JSON.stringify(value);
+  if (value === null || value === undefined) return '';
+  return Array.isArray(value) ? '[list key]' : '{mapping key}';
 }
 
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -109,35 +116,39 @@ function setKey(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const MAX_NODES = 2_000_000;
-
-// Turns yaml nodes into plain values. Aliases reuse the anchored value (shared, converted once), so alias
-// "bombs" stay linear; a node budget stops pathological inputs.
+// Turns yaml nodes into plain values. Aliases reuse the anchored value (shared, converted once), but count
+// at the expanded size of their target: whoever walks the result later walks the expansion.
 class Walker {
-  private readonly anchored = new Map<object, unknown>();
+  private readonly anchored = new Map<object, { value: unknown; expandedSize: number }>();
   private readonly inProgress = new Set<object>();
-  private nodes = 0;
 
   constructor(
-    private readonly doc: Document.Parsed,
+    private readonly aliases: ReadonlyMap<Alias, Node>,
     private readonly positions: WeakMap<object, Positions>,
     private readonly lineAt: (offset: number | undefined) => number,
+    private readonly budget: ReadBudget,
   ) {}
 
   convert(node: unknown, depth: number): unknown {
-    if (depth > MAX_DEPTH || node === null || node === undefined) return null;
-    if (++this.nodes > MAX_NODES) throw new Error('document too large or too deeply aliased');
+    if (node === null || node === undefined) return null;
+    this.budget.enter(depth, 'document');
     if (isAlias(node)) {
-      const target: unknown = node.resolve(this.doc);
-      if (typeof target !== 'object' || target === null || this.inProgress.has(target)) return null;
-      if (this.anchored.has(target)) return this.anchored.get(target);
+      const target = this.aliases.get(node);
+      if (target === undefined || this.inProgress.has(target)) return null;
+      const done = this.anchored.get(target);
+      if (done) {
+        this.budget.addNodes(done.expandedSize);
+        return done.value;
+      }
       return this.convert(target, depth + 1);
     }
+    this.budget.addNodes(1);
     const anchor = typeof node === 'object' && (node as { anchor?: string }).anchor ? node : undefined;
     if (anchor) this.inProgress.add(anchor);
+    const before = this.budget.nodes;
     try {
       const value = this.convertNode(node, depth);
-      if (anchor) this.anchored.set(anchor, value);
+      if (anchor) this.anchored.set(anchor, { value, expandedSize: this.budget.nodes - before + 1 });
       return value;
     } finally {
       if (anchor) this.inProgress.delete(anchor);
@@ -168,7 +179,7 @@ class Walker {
         const child = this.convert(pair.value, depth + 1);
         if (key === '<<' && typeof child === 'object' && child !== null && !Array.isArray(child)) {
           const merged = child as Record<string, unknown>;
-          for (const k of Object.keys(merged)) if (!(k in out)) setKey(out, k, merged[k]);
+          for (const k of Object.keys(merged)) if (!Object.hasOwn(out, k)) setKey(out, k, merged[k]);
           continue;
         }
         setKey(out, key, child);

@@ -12,6 +12,13 @@ export function trapWarnings(
   skip: ReadonlySet<RouteConfig>,
 ): Warning[] {
   const out: Warning[] = [];
+  const routesByAuthorizer = new Map<string, RouteConfig[]>();
+  for (const route of routes) {
+    if (route.authorizer === null) continue;
+    const list = routesByAuthorizer.get(route.authorizer);
+    if (list) list.push(route);
+    else routesByAuthorizer.set(route.authorizer, [route]);
+  }
   for (const route of routes) {
     const where = `${route.route}${route.api ? ` on ${route.api}` : ''}${at(route.source)}`;
     if (!skip.has(route) && route.authorizerType === 'cognito' && route.scopes.length === 0) {
@@ -70,8 +77,8 @@ export function trapWarnings(
       );
     }
     if (config.type === 'lambda' && (config.resultTtlSeconds ?? 300) > 0) {
-      const using = routes.filter((route) => route.authorizer === config.name);
-      const greedy = using.some((route) => /\{[^}]+\+\}|\*/.test(route.path) || route.method === 'ANY');
+      const using = routesByAuthorizer.get(config.name) ?? [];
+      const greedy = using.some((route) => /\{[^{}]+\+\}|\*/.test(route.path) || route.method === 'ANY');
       if (using.length > 1 || greedy) {
         out.push(
           warning(

@@ -3,6 +3,7 @@ import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
+import { pemBlocks } from '../textScan.ts';
 import { displayText, fail, ok } from './keyErrors.ts';
 import type { KeyError, KeyResult, KeySet, VerificationKey } from './types.ts';
 
@@ -46,7 +47,8 @@ const ALG_KEYS: Record<string, { kty: VerificationKey['kty']; curves?: string[] 
   ES384: { kty: 'EC', curves: ['P-384'] },
   ES512: { kty: 'EC', curves: ['P-521'] },
   ES256K: { kty: 'EC', curves: ['secp256k1'] },
-  EdDSA: { kty: 'OKP', curves: ['Ed25519', 'Ed448'] },
+  // As jose 6 does: EdDSA means Ed25519 here, and RFC 9864's fully-specified Ed25519 is the same check.
+  EdDSA: { kty: 'OKP', curves: ['Ed25519'] },
   Ed25519: { kty: 'OKP', curves: ['Ed25519'] },
   HS256: { kty: 'oct' },
   HS384: { kty: 'oct' },
@@ -207,6 +209,10 @@ function importJwk(
       return reject(KEY_WARNING.invalid, `has a non-string "${name}"; ignored`);
     }
   }
+  const keyOps: unknown = jwk.key_ops;
+  if (keyOps !== undefined && !(Array.isArray(keyOps) && keyOps.every((op) => typeof op === 'string'))) {
+    return reject(KEY_WARNING.invalid, 'has a "key_ops" that is not an array of strings; ignored');
+  }
   const kty = jwk.kty as string | undefined;
   if (kty === undefined) return reject(KEY_WARNING.invalid, 'has no "kty"; ignored');
   if (kty === 'oct') {
@@ -255,6 +261,7 @@ function importJwk(
       kty: described.kty,
       alg: jwk.alg as string | undefined,
       use: jwk.use as string | undefined,
+      keyOps,
       detail: described.detail,
       keyObject,
     },
@@ -317,7 +324,6 @@ function duplicateKidWarnings(keys: VerificationKey[], source: string): Warning[
     );
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----([\s\S]*?)-----END \1-----/g;
 const PUBLIC_PEM_TYPES = new Set(['PUBLIC KEY', 'RSA PUBLIC KEY', 'CERTIFICATE']);
 
 /**
@@ -333,7 +339,7 @@ export function parsePem(
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   if (text === undefined) return fail('invalid-pem', `${shown}: not valid UTF-8 text, so not a PEM key`);
   if (looksLikeHtml(undefined, text)) return { ok: false, error: htmlError(label) };
-  const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => ({ type: m[1] ?? '', text: m[0] }));
+  const blocks = pemBlocks(text);
   if (blocks.some((b) => b.type.includes('PRIVATE KEY'))) {
     return fail(
       'invalid-pem',
@@ -390,8 +396,9 @@ export interface KeySelection {
 }
 
 /**
- * Picks the key for a token: same kid (when the token has one), not `use:"enc"`, JWK alg equal to the
- * token alg when the JWK states one, and a key type/curve that can verify that alg.
+ * Picks the key for a token (RFC 7517): same kid (when the token has one), `use` "sig" when stated, `key_ops`
+ * including "verify" when stated, JWK alg equal to the token alg when stated, and a key type/curve that can
+ * verify that alg. Every key the kid names but these rules exclude is named, with why, in the problem.
  */
 export function selectKeys(
   set: KeySet,
@@ -444,7 +451,11 @@ export function selectKeys(
 function exclusionReason(key: VerificationKey, alg: string | undefined): string | undefined {
   const name = key.kid === undefined ? 'the key' : `key "${displayText(key.kid, 60)}"`;
   if (key.use !== undefined && key.use !== 'sig') {
-    return `${name} is for ${key.use === 'enc' ? 'encryption' : 'another use'} (use:"${displayText(key.use, 20)}")`;
+    return `${name} is for ${key.use === 'enc' ? 'encryption' : 'another use'} (use:"${displayText(key.use, 20)}"): only "sig" keys verify signatures`;
+  }
+  if (key.keyOps !== undefined && !key.keyOps.includes('verify')) {
+    const ops = key.keyOps.map((op) => `"${displayText(op, 20)}"`).join(', ');
+    return `${name} does not allow verification (key_ops: [${ops}] has no "verify")`;
   }
   if (alg === undefined) return undefined;
   if (key.alg !== undefined && key.alg !== alg) {

@@ -1,5 +1,6 @@
 // Key errors as values: one constructor, one exception type for the HttpGet boundary, one converter.
 import type { KeyError, KeyResult } from './types.ts';
+import { escapeForTerminal } from '../textSafety.ts';
 
 /** Builds a KeyError so every layer spells them the same way. */
 export function keyError(code: KeyError['code'], message: string): KeyError {
@@ -43,9 +44,6 @@ export function toKeyError(err: unknown, url?: string): KeyError {
 
 /** Untrusted text (URLs, Location headers, library messages) made safe and short for a one-line message. */
 export function displayText(text: string, max = 200): string {
-  const clean = text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const clean = escapeForTerminal(text);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -2,8 +2,8 @@
 import { displayText, fail, ok } from './keyErrors.ts';
 import type { KeyResult } from './types.ts';
 
-const COGNITO_ISSUER =
-  /^https:\/\/cognito-idp\.([a-z]{2}(-gov)?-[a-z]+-\d)\.amazonaws\.com\/\1_[A-Za-z0-9]+$/;
+// The only derived key URL is a Cognito issuer's; awsIdentifiers.ts owns that rule.
+export { cognitoJwksUrl } from '../awsIdentifiers.ts';
 
 /** Loopback hosts may use plain http (local emulators); the WHATWG URL parser has already normalised IPs. */
 export function isLoopbackHostname(hostname: string): boolean {
@@ -20,12 +20,6 @@ export function isLoopbackUrl(url: string | URL): boolean {
     return false;
   }
   return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && isLoopbackHostname(parsed.hostname);
-}
-
-/** The JWKS URL of a Cognito user pool issuer, or undefined when `iss` is not exactly a Cognito issuer. */
-export function cognitoJwksUrl(iss: unknown): string | undefined {
-  if (typeof iss !== 'string' || !COGNITO_ISSUER.test(iss)) return undefined;
-  return `${iss}/.well-known/jwks.json`;
 }
 
 /** Parses and vets a key URL before any request: 'invalid-url' or 'insecure-url' with a plain reason. */

@@ -21,6 +21,8 @@ export interface VerificationKey {
   kty: 'RSA' | 'EC' | 'oct' | 'OKP';
   alg: string | undefined;
   use: string | undefined;
+  /** The JWK's `key_ops` (RFC 7517 §4.3), when it states them: a verification key must allow "verify". */
+  keyOps?: readonly string[] | undefined;
   /** RSA modulus bits or EC curve name, for display. */
   detail: string;
   keyObject: KeyObject;
@@ -70,4 +72,10 @@ export interface KeyProvider {
   peekAlbKey(baseUrl: string, kid: string): KeySet | undefined;
   /** Forget everything cached (the "Reload keys" action). */
   clear(): void;
+}
+
+/** Injected dependencies: network lives behind the key provider. Kept out of ../types.ts, which the webviews
+ * reach through src/shared/protocol.ts and which must therefore not depend on Node types (KeyObject). */
+export interface VerifyDeps {
+  keys: KeyProvider;
 }

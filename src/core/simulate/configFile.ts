@@ -1,10 +1,20 @@
 // Reads authdebug.yaml / authdebug.json strictly: every error names the file, the line and the key.
-import type { Document, Node, Scalar } from 'yaml';
+import type { Alias, Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Warning } from '../findings.ts';
 import { warning } from '../findings.ts';
-import { isAwsRegion, regionFromAlbArn } from '../keys/alb.ts';
-import { checkKeyUrl, cognitoJwksUrl } from '../keys/keyUrls.ts';
+import { BudgetExceeded, ReadBudget } from '../iac/budget.ts';
+import { aliasTargets } from '../iac/yamlAliases.ts';
+import {
+  isAlbArn,
+  isAwsRegion,
+  isCognitoIssuer,
+  isUserPoolId,
+  poolIssuerOrPlaceholder,
+} from '../awsIdentifiers.ts';
+import { checkKeyUrl } from '../keys/keyUrls.ts';
+import { trimTrailingSlashes } from '../textScan.ts';
+import { compileUserRegex } from '../userRegex.ts';
 import type {
   ApiCoordinates,
   ApiKind,
@@ -19,8 +29,6 @@ import type {
 /** A parsed configuration, or every problem found (each "file:line: key message"). */
 export type ConfigResult = { ok: true; config: SimConfig } | { ok: false; errors: string[] };
 
-/** Cognito pool ids: region, underscore, alphanumerics. */
-export const USER_POOL_ID = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
 const AUTHORIZER_TYPES: readonly AuthorizerType[] = ['cognito', 'jwt', 'lambda', 'alb'];
@@ -41,10 +49,9 @@ const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
   alb: ['type', 'albArn', 'clientId', 'onUnauthenticatedRequest', 'keyUrl', 'authorizationEndpoint'],
 };
 
-/** Issuer URL of a Cognito user pool id. */
+/** Issuer URL of a Cognito user pool id (an unresolved id keeps a readable placeholder issuer that derives no key URL). */
 export function poolIssuer(poolId: string): string {
-  const region = USER_POOL_ID.exec(poolId)?.[1] ?? 'us-east-1';
-  return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+  return poolIssuerOrPlaceholder(poolId);
 }
 
 /** Header name from `Authorization`, `method.request.header.Authorization` or `$request.header.Authorization`. */
@@ -53,14 +60,23 @@ export function headerFromIdentitySource(text: string): string | undefined {
   return HEADER_NAME.test(name) ? name : undefined;
 }
 
+/** `policy` and `context` values: nodes plus characters, aliases counted at their expanded size. */
+const MAX_EXPANDED_VALUE = 1_000_000;
+
 class Reader {
   readonly errors: string[] = [];
   readonly warnings: Warning[] = [];
+  private readonly expandedSizes = new WeakMap<Node, number>();
+  private readonly aliases: ReadonlyMap<Alias, Node>;
   constructor(
     readonly file: string,
     readonly doc: Document,
     readonly lines: LineCounter,
-  ) {}
+    // Aliases make every entry readable many times over: each read is paid for.
+    readonly budget: ReadBudget = new ReadBudget(),
+  ) {
+    this.aliases = aliasTargets(doc.contents);
+  }
 
   line(node: Node | null | undefined, fallback = 1): number {
     const offset = node?.range?.[0];
@@ -81,8 +97,11 @@ class Reader {
 
   resolve(node: unknown): Node | null {
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      return target ?? null;
+      const target = this.aliases.get(node);
+      if (target === undefined) return null;
+      // Whatever reads the target reads its expansion: pay for it before reading.
+      this.budget.addNodes(this.expandedSize(target, new Set()));
+      return target;
     }
     return isNode(node) ? node : null;
   }
@@ -100,6 +119,7 @@ class Reader {
     }
     const out = new Map<string, { key: Scalar; value: Node | null }>();
     for (const pair of node.items) {
+      this.budget.step();
       const key = pair.key;
       if (!isScalar(key) || typeof key.value !== 'string') {
         this.error(isNode(key) ? key : node, `${path} has a key that is not a string`);
@@ -130,6 +150,7 @@ class Reader {
     }
     const out: string[] = [];
     for (let i = 0; i < node.items.length; i++) {
+      this.budget.step();
       const item = this.resolve(node.items[i]);
       const value = this.str(item, `${path}[${i}]`, this.line(node));
       if (value !== undefined) out.push(value);
@@ -192,9 +213,84 @@ class Reader {
     return value;
   }
 
-  toJs(node: Node | null): unknown {
+  /** A plain value with aliases resolved; a value that expands too far is an error, not a hang. */
+  toJs(node: Node | null, path: string, parentLine: number): unknown {
     if (node === null) return null;
-    return node.toJSON();
+    const size = this.expandedSize(node, new Set());
+    if (size > MAX_EXPANDED_VALUE) {
+      this.error(
+        node,
+        `${path} expands to more than ${MAX_EXPANDED_VALUE.toLocaleString('en-US')} nodes and characters (YAML aliases count at their expanded size)`,
+        parentLine,
+      );
+      return undefined;
+    }
+    return this.plain(node, new Map(), new Set());
+  }
+
+  // Aliases share the converted value (their expanded size was checked); an alias into its own anchor is null,
+  // so the value stays a tree JSON can print; keys stay plain data.
+  private plain(node: unknown, done: Map<Node, unknown>, open: Set<Node>): unknown {
+    const target = this.resolve(node);
+    if (target === null || open.has(target)) return null;
+    if (done.has(target)) return done.get(target);
+    if (isScalar(target)) return target.value;
+    open.add(target);
+    try {
+      return this.plainCollection(target, done, open);
+    } finally {
+      open.delete(target);
+    }
+  }
+
+  private plainCollection(target: Node, done: Map<Node, unknown>, open: Set<Node>): unknown {
+    if (isSeq(target)) {
+      const list: unknown[] = [];
+      for (const item of target.items) list.push(this.plain(item, done, open));
+      done.set(target, list);
+      return list;
+    }
+    if (isMap(target)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of target.items) {
+        const key = this.resolve(pair.key);
+        const name = isScalar(key) ? String(key.value) : isSeq(key) ? '[list key]' : '{mapping key}';
+        Object.defineProperty(out, name, {
+          value: this.plain(pair.value, done, open),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      done.set(target, out);
+      return out;
+    }
+    return null;
+  }
+
+  // Nodes plus string lengths, each alias at its target's size (memoised per node, so linear in the file).
+  private expandedSize(node: unknown, open: Set<unknown>): number {
+    const target = isAlias(node) ? this.aliases.get(node) : isNode(node) ? node : undefined;
+    if (target === undefined || open.has(target)) return 1;
+    const known = this.expandedSizes.get(target);
+    if (known !== undefined) return known;
+    open.add(target);
+    let size = 1;
+    if (isScalar(target)) size += typeof target.value === 'string' ? target.value.length : 0;
+    else if (isMap(target)) {
+      for (const pair of target.items) {
+        size += this.expandedSize(pair.key, open) + this.expandedSize(pair.value, open);
+        if (size > MAX_EXPANDED_VALUE) break;
+      }
+    } else if (isSeq(target)) {
+      for (const item of target.items) {
+        size += this.expandedSize(item, open);
+        if (size > MAX_EXPANDED_VALUE) break;
+      }
+    }
+    open.delete(target);
+    this.expandedSizes.set(target, size);
+    return size;
   }
 }
 
@@ -267,7 +363,7 @@ function needJwks(
   issuers: string[],
 ): void {
   if (config.jwks !== undefined) return;
-  const foreign = issuers.filter((i) => cognitoJwksUrl(i) === undefined);
+  const foreign = issuers.filter((i) => !isCognitoIssuer(i));
   if (foreign.length > 0) {
     reader.errorAt(
       line,
@@ -285,7 +381,7 @@ function readCognito(reader: Reader, path: string, line: number, config: Authori
     const list = reader.strList(pools.value, `${path}.userPools`, pools.line, true);
     if (list) {
       list.forEach((pool, i) => {
-        if (!USER_POOL_ID.test(pool)) {
+        if (!isUserPoolId(pool)) {
           reader.error(
             pools.value,
             `${path}.userPools[${i}] must be a user pool id like us-east-1_AbC123 (got ${JSON.stringify(pool)})`,
@@ -310,11 +406,18 @@ function readCognito(reader: Reader, path: string, line: number, config: Authori
   if (regex) {
     const value = reader.str(regex.value, `${path}.validationRegex`, regex.line);
     if (value !== undefined) {
-      try {
-        new RegExp(value);
+      const compiled = compileUserRegex(value);
+      if (compiled.ok) config.validationRegex = value;
+      else if (compiled.reason === 'invalid')
+        reader.error(regex.value, `${path}.validationRegex is ${compiled.message}`);
+      else {
+        // Valid for API Gateway (Java) but not evaluable here: kept, and the simulator's trace says so.
         config.validationRegex = value;
-      } catch {
-        reader.error(regex.value, `${path}.validationRegex is not a valid regular expression`);
+        reader.warn(
+          'validation-regex-unsupported',
+          regex.value,
+          `${path}.validationRegex cannot be evaluated by the simulator: ${compiled.message}`,
+        );
       }
     }
   }
@@ -348,11 +451,14 @@ function readLambda(reader: Reader, path: string, line: number, config: Authoriz
     if (value !== undefined) config.verify = value;
   }
   const policy = at('policy');
-  if (policy) config.policy = reader.toJs(policy.value);
+  if (policy) config.policy = reader.toJs(policy.value, `${path}.policy`, policy.line);
   const context = at('context');
   if (context) {
     if (!isMap(context.value)) reader.error(context.value, `${path}.context must be a mapping`, context.line);
-    else config.context = reader.toJs(context.value) as Record<string, unknown>;
+    else {
+      const value = reader.toJs(context.value, `${path}.context`, context.line);
+      if (value !== undefined) config.context = value as Record<string, unknown>;
+    }
   }
   if (!verify && !policy) {
     reader.errorAt(
@@ -382,7 +488,7 @@ function readAlb(reader: Reader, path: string, line: number, config: AuthorizerC
   if (!arn) reader.errorAt(line, `${path}.albArn is required: the blob's signer must be checked against it`);
   else {
     const value = reader.str(arn.value, `${path}.albArn`, arn.line);
-    if (value !== undefined && regionFromAlbArn(value) === undefined) {
+    if (value !== undefined && !isAlbArn(value)) {
       reader.error(
         arn.value,
         `${path}.albArn must be an application load balancer ARN (arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID)`,
@@ -402,7 +508,7 @@ function readAlb(reader: Reader, path: string, line: number, config: AuthorizerC
   const keyUrl = at('keyUrl');
   if (keyUrl) {
     const value = reader.url(keyUrl.value, `${path}.keyUrl`, keyUrl.line, true);
-    if (value !== undefined) config.keyUrl = value.replace(/\/+$/, '');
+    if (value !== undefined) config.keyUrl = trimTrailingSlashes(value);
   }
   const endpoint = at('authorizationEndpoint');
   if (endpoint) {
@@ -581,7 +687,7 @@ function readRoute(
   if (
     authorizer?.type === 'lambda' &&
     (authorizer.resultTtlSeconds ?? 300) > 0 &&
-    /\{[^}]+\+\}/.test(route.path) &&
+    /\{[^{}]+\+\}/.test(route.path) && // [^{}] not [^}]: one pass, not a rescan per "{"
     JSON.stringify(authorizer.policy ?? null).includes('${methodArn}')
   ) {
     reader.warn(
@@ -593,10 +699,48 @@ function readRoute(
   return route;
 }
 
+// The first key written twice in one mapping (scalar keys compared by value, as yaml's uniqueKeys does).
+function firstDuplicateKey(root: unknown): Node | undefined {
+  const pending: unknown[] = [root];
+  const seen = new Set<unknown>();
+  for (let node = pending.pop(); node !== undefined || pending.length > 0; node = pending.pop()) {
+    if (!isNode(node) || isAlias(node) || seen.has(node)) continue;
+    seen.add(node);
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        const key: unknown = pair.key;
+        const id = isScalar(key) ? key.value : key;
+        if (keys.has(id)) return isNode(key) ? key : node;
+        keys.add(id);
+        pending.push(key, pair.value);
+      }
+    } else if (isSeq(node)) for (const item of node.items) pending.push(item);
+  }
+  return undefined;
+}
+
 /** Parse authdebug.yaml / authdebug.json (JSON is read by the same YAML parser, so lines are exact). */
 export function parseConfigFile(fileName: string, text: string): ConfigResult {
+  try {
+    return parseConfigText(fileName, text);
+  } catch (error) {
+    if (!(error instanceof BudgetExceeded)) throw error;
+    return { ok: false, errors: [`${fileName}: not read: ${error.message}`] };
+  }
+}
+
+function parseConfigText(fileName: string, text: string): ConfigResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // yaml's own uniqueKeys check compares every key with every other (quadratic); duplicateKeys is linear.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+  if (doc.errors.length === 0) {
+    const duplicate = firstDuplicateKey(doc.contents);
+    if (duplicate) {
+      const line = lines.linePos(duplicate.range?.[0] ?? 0).line;
+      return { ok: false, errors: [`${fileName}:${line}: Map keys must be unique`] };
+    }
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,

@@ -1,4 +1,5 @@
 // Evaluating what a Lambda authorizer returns against the method ARN, as API Gateway does.
+import { globMatch, matchesGlob } from '../glob.ts';
 import type { ApiCoordinates } from './model.ts';
 
 /** The ARN API Gateway builds for a request: arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}. */
@@ -7,15 +8,9 @@ export function methodArn(api: ApiCoordinates, method: string, path: string): st
   return `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/${method}/${resource}`;
 }
 
-/** IAM wildcard match: `*` any run of characters (including "/" and ":"), `?` exactly one. */
+/** IAM wildcard match: `*` any run of characters (including "/" and ":"), `?` exactly one; linear time. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
-  let source = '^';
-  for (const ch of pattern) {
-    if (ch === '*') source += '[\\s\\S]*';
-    else if (ch === '?') source += '[\\s\\S]';
-    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`${source}$`, caseInsensitive ? 'i' : '').test(value);
+  return matchesGlob(pattern, value, { caseInsensitive });
 }
 
 /** How the output of a Lambda authorizer decides the request. */
@@ -45,6 +40,19 @@ function stringList(value: unknown): string[] | undefined {
   if (Array.isArray(value) && value.length > 0 && value.every((v): v is string => typeof v === 'string'))
     return value;
   return undefined;
+}
+
+/** Match one Action/Resource pattern; a pattern too long to evaluate matches nothing and says so in the notes. */
+function globHit(
+  pattern: string,
+  value: string,
+  caseInsensitive: boolean,
+  where: string,
+  notes: string[],
+): boolean {
+  const result = globMatch(pattern, value, { caseInsensitive });
+  if (!result.ok) notes.push(`${where}: ${result.message}; treated as not matching`);
+  return result.matched;
 }
 
 function fail(reason: string, notes: string[] = []): PolicyEvaluation {
@@ -161,8 +169,8 @@ export function evaluateAuthorizerOutput(
     if (!resources) return fail(`${label}.${resourceKey} must be a string or a non-empty list of strings`);
     if ('Condition' in st)
       notes.push(`${label}: Condition is not evaluated by Lambda authorizer policies here`);
-    const actionHit = actions.some((a) => wildcardMatch(a, INVOKE_ACTION, true));
-    const resourceHit = resources.some((r) => wildcardMatch(r, arn));
+    const actionHit = actions.some((a) => globHit(a, INVOKE_ACTION, true, `${label}.${actionKey}`, notes));
+    const resourceHit = resources.some((r) => globHit(r, arn, false, `${label}.${resourceKey}`, notes));
     const actionApplies = actionKey === 'Action' ? actionHit : !actionHit;
     const resourceApplies = resourceKey === 'Resource' ? resourceHit : !resourceHit;
     const applies = actionApplies && resourceApplies;

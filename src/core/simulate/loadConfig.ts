@@ -1,4 +1,5 @@
 // One entry point for every configuration the simulator reads: authdebug.* or infrastructure code.
+import { configTextTooLarge } from '../fileLimits.ts';
 import type { Warning } from '../findings.ts';
 import { readInfrastructureFile } from '../iac/index.ts';
 import { parseConfigFile } from './configFile.ts';
@@ -14,8 +15,10 @@ export function isAuthdebugFile(fileName: string): boolean {
   return /^authdebug\.(ya?ml|json)$/i.test(base);
 }
 
-/** authdebug.* goes to the strict parser; anything else is read as SAM/CloudFormation/OpenAPI. */
+/** authdebug.* goes to the strict parser; anything else is read as SAM/CloudFormation/OpenAPI. Both are size-capped. */
 export function loadConfig(fileName: string, text: string): LoadedConfig {
+  const tooLarge = configTextTooLarge(fileName, text);
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
   if (isAuthdebugFile(fileName)) {
     const parsed = parseConfigFile(fileName, text);
     return parsed.ok ? { ok: true, config: parsed.config, warnings: parsed.config.warnings } : parsed;

@@ -1,4 +1,6 @@
 // The RBAC rules a backend (or a Lambda authorizer) applies once the token is accepted.
+import { SCOPE_RULES, matchScopes, readGroups, readScopes } from '../claims.ts';
+import type { ScopeRule } from '../claims.ts';
 import type { RbacPolicy } from './model.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
@@ -11,34 +13,18 @@ export interface RbacOutcome {
   trace: TraceStep[];
 }
 
+/** RBAC rules are the backend's own code: they read scopes the way the JWT authorizer does. */
+export const RBAC_SCOPE_RULE: ScopeRule = { ...SCOPE_RULES['jwt-authorizer'], reader: 'the RBAC rules' };
+const SCOPE_ONLY_RULE: ScopeRule = { ...RBAC_SCOPE_RULE, claims: ['scope'] };
+
 /** `cognito:groups` as a list, whether a token array or a comma-joined string (REST claims, Lambda context). */
 export function groupsOf(claims: Record<string, unknown>): string[] {
-  const value = Object.hasOwn(claims, 'cognito:groups') ? claims['cognito:groups'] : undefined;
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== '');
-  return [];
+  return readGroups(claims);
 }
 
-/** Scopes from `scope` (space-separated) or `scp` (list or string). */
+/** Scopes from `scope`, and `scp` unless `allowScp` is false; each a space-separated string or a string list. */
 export function scopesOf(claims: Record<string, unknown>, allowScp = true): string[] | undefined {
-  const scope = Object.hasOwn(claims, 'scope') ? claims.scope : undefined;
-  const scp = allowScp && Object.hasOwn(claims, 'scp') ? claims.scp : undefined;
-  const out: string[] = [];
-  let present = false;
-  for (const value of [scope, scp]) {
-    if (typeof value === 'string') {
-      present = true;
-      out.push(...value.split(/\s+/).filter((s) => s !== ''));
-    } else if (Array.isArray(value)) {
-      present = true;
-      out.push(...value.filter((v): v is string => typeof v === 'string'));
-    }
-  }
-  return present ? out : undefined;
+  return readScopes(claims, allowScp ? RBAC_SCOPE_RULE : SCOPE_ONLY_RULE).scopes;
 }
 
 function list(values: readonly string[]): string {
@@ -78,8 +64,7 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
     );
   }
   if (policy.scopes && policy.scopes.length > 0) {
-    const scopes = scopesOf(claims) ?? [];
-    const hit = policy.scopes.find((s) => scopes.includes(s));
+    const { granted: scopes, hit } = matchScopes(claims, policy.scopes, RBAC_SCOPE_RULE);
     note(
       hit !== undefined,
       hit !== undefined

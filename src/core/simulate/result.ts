@@ -51,10 +51,20 @@ export interface SimulationRequest {
   cachedFrom?: string;
 }
 
-/** Injected clock: the core never reads the time itself. */
+/** Key URLs the user gave (never read from a workspace file): the CLI's --jwks, the editor's authDebugger.jwksUrls. */
+export interface UserKeyUrls {
+  /** CLI --jwks: the key URL for every token authorizer of this run. */
+  all?: string;
+  /** Exact issuer -> JWKS URL (authDebugger.jwksUrls). */
+  byIssuer?: Readonly<Record<string, string>>;
+}
+
+/** Injected clock and the key URLs the user gave: the core never reads the time or the settings itself. */
 export interface SimulationOptions {
   /** Epoch seconds. */
   now: number;
+  /** Without these, only Cognito issuers and the configuration's own `jwks` have a key URL. */
+  keyUrls?: UserKeyUrls;
 }
 
 /** The route the request matched, with the path parameters AWS would extract. */

@@ -1,4 +1,6 @@
 // Which route a request hits, as API Gateway (REST or HTTP API) or an ALB listener would choose it.
+import { globMatch, matchesGlob } from '../glob.ts';
+import { trimTrailingSlashes } from '../textScan.ts';
 import type { HttpReply } from './awsResponses.ts';
 import { noRoute } from './awsResponses.ts';
 import type { ApiKind, RouteConfig, SimConfig } from './model.ts';
@@ -109,15 +111,9 @@ function compareRanks(a: SegmentRank[], b: SegmentRank[]): number {
   return 0;
 }
 
-/** ALB path pattern: `*` any run of characters, `?` exactly one, case-sensitive, whole path. */
+/** ALB path pattern: `*` any run of characters, `?` exactly one, case-sensitive, whole path; linear time. */
 export function matchAlbPattern(pattern: string, path: string): boolean {
-  let source = '^';
-  for (const ch of pattern) {
-    if (ch === '*') source += '[\\s\\S]*';
-    else if (ch === '?') source += '[\\s\\S]';
-    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`${source}$`).test(path);
+  return matchesGlob(pattern, path);
 }
 
 function describeParams(params: Record<string, string>): string {
@@ -130,7 +126,10 @@ function matchAlb(routes: readonly RouteConfig[], method: string, path: string):
   const trace: TraceStep[] = [];
   for (const route of routes) {
     const methodOk = route.method === 'ANY' || route.method === method;
-    if (methodOk && matchAlbPattern(route.path, path)) {
+    const pattern = methodOk ? globMatch(route.path, path) : undefined;
+    if (pattern && !pattern.ok)
+      trace.push(step('route', 'warn', `ALB rule "${route.route}": ${pattern.message}; skipped`));
+    if (pattern?.matched) {
       trace.push(
         step(
           'route',
@@ -246,7 +245,7 @@ export function matchRoute(
   let path = rawPath;
   const notes: TraceStep[] = [];
   if (path.length > 1 && path.endsWith('/')) {
-    path = path.replace(/\/+$/, '') || '/';
+    path = trimTrailingSlashes(path) || '/';
     notes.push(step('route', 'info', `trailing "/" ignored for matching: ${rawPath} -> ${path}`));
   }
   const groups = new Map<string, RouteConfig[]>();

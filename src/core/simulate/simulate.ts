@@ -1,6 +1,8 @@
 // The simulator: what AWS decides for a route, a token and an authorizer configuration, step by step.
 import { decodeReport } from '../inspect.ts';
-import type { JsonObject, VerifyDeps } from '../types.ts';
+import { compileUserRegex } from '../userRegex.ts';
+import type { VerifyDeps } from '../keys/types.ts';
+import type { JsonObject } from '../types.ts';
 import type { HttpReply } from './awsResponses.ts';
 import {
   OBSERVED_NOTE,
@@ -19,7 +21,8 @@ import { albHeaders, httpJwtClaims, lambdaContext, restClaims } from './backendC
 import { evaluateAuthorizerOutput, methodArn, resolvePolicyPlaceholders } from './iamPolicy.ts';
 import { findIdentity } from './identitySource.ts';
 import type { ApiKind, AuthorizerConfig, RouteConfig, SimConfig } from './model.ts';
-import { evaluateRbac, scopesOf } from './rbac.ts';
+import { SCOPE_RULES, matchScopes } from '../claims.ts';
+import { evaluateRbac } from './rbac.ts';
 import type {
   AuthorizerInfo,
   DecidedBy,
@@ -28,6 +31,7 @@ import type {
   SimulationRequest,
   SimulationResult,
   TraceStep,
+  UserKeyUrls,
 } from './result.ts';
 import { step } from './result.ts';
 import { matchRoute, parseRequestLine } from './routeMatch.ts';
@@ -49,12 +53,14 @@ class Run {
     readonly request: SimulationRequest,
     readonly now: number,
     deps: VerifyDeps,
+    keyUrls?: UserKeyUrls,
   ) {
     this.baseCtx = {
       now,
       clockSkewSeconds: request.config.defaults.clockSkewSeconds,
       signatureSkipped: false,
       deps,
+      keyUrls,
     };
   }
 
@@ -163,13 +169,32 @@ async function simulateCognito(
   const { token, ctx } = run.prepare(id.value.token);
   if (auth.validationRegex !== undefined) {
     const aud = decodeReport(token, run.now).payload?.aud;
-    const ok = typeof aud === 'string' && new RegExp(auth.validationRegex).test(aud);
+    const expression = compileUserRegex(auth.validationRegex);
+    if (!expression.ok && expression.reason === 'invalid') {
+      run.add(
+        'validation-regex',
+        'fail',
+        `the token validation expression /${auth.validationRegex}/ is ${expression.message}: API Gateway refuses to create this authorizer; fix the configuration`,
+      );
+      return run.deny(authorizerError(kind), 'config');
+    }
+    const outcome = expression.ok && typeof aud === 'string' ? expression.test(aud) : undefined;
+    const unusable = !expression.ok
+      ? expression.message
+      : outcome?.ok === false
+        ? outcome.message
+        : undefined;
+    if (outcome?.ok && outcome.note) run.add('validation-regex', 'info', outcome.note);
+    const ok =
+      typeof aud === 'string' && (unusable !== undefined || (outcome?.ok === true && outcome.matched));
     run.add(
       'validation-regex',
-      ok ? 'pass' : 'fail',
-      ok
-        ? `aud ${JSON.stringify(aud)} matches the token validation expression /${auth.validationRegex}/`
-        : `the token validation expression /${auth.validationRegex}/ does not match aud (${aud === undefined ? 'absent: access tokens have no aud' : JSON.stringify(aud)}): 401 before the authorizer runs`,
+      typeof aud === 'string' && unusable !== undefined ? 'warn' : ok ? 'pass' : 'fail',
+      typeof aud === 'string' && unusable !== undefined
+        ? `the token validation expression /${auth.validationRegex}/ cannot be evaluated here: ${unusable}. The simulation continues as if it matched aud; AWS (Java regular expressions) may answer 401 instead`
+        : ok
+          ? `aud ${JSON.stringify(aud)} matches the token validation expression /${auth.validationRegex}/`
+          : `the token validation expression /${auth.validationRegex}/ does not match aud (${aud === undefined ? 'absent: access tokens have no aud' : JSON.stringify(aud)}): 401 before the authorizer runs`,
     );
     run.add(
       'validation-regex',
@@ -213,13 +238,13 @@ async function simulateCognito(
   }
   const claims = verdict.claims;
   if (scopes.length > 0) {
-    const granted = scopesOf(claims, false) ?? [];
-    const hit = scopes.find((s) => granted.includes(s));
+    const rule = SCOPE_RULES['cognito-authorizer'];
+    const { granted, hit } = matchScopes(claims, scopes, rule);
     if (!hit) {
       run.add(
         'scope',
         'fail',
-        `none of the method's scopes (${scopes.join(', ')}) is in the token's scope claim (${granted.length ? granted.join(' ') : 'none'}): 401 per AWS docs`,
+        `none of the method's scopes (${scopes.join(', ')}) is in the token's scope claim (${granted.length ? granted.join(' ') : 'none'}): 401 per AWS docs; ${rule.otherShapes}`,
       );
       run.add(
         'scope',
@@ -273,13 +298,13 @@ async function simulateJwt(
   }
   const claims = verdict.claims;
   if (route.scopes.length > 0) {
-    const granted = scopesOf(claims) ?? [];
-    const hit = route.scopes.find((s) => granted.includes(s));
+    const rule = SCOPE_RULES['jwt-authorizer'];
+    const { granted, hit } = matchScopes(claims, route.scopes, rule);
     if (!hit) {
       run.add(
         'scope',
         'fail',
-        `none of the route's scopes (${route.scopes.join(', ')}) is in scope/scp (${granted.length ? granted.join(' ') : 'none'}): 403 Forbidden`,
+        `none of the route's scopes (${route.scopes.join(', ')}) is in scope/scp (${granted.length ? granted.join(' ') : 'none'}): 403 Forbidden; ${rule.otherShapes}`,
       );
       run.add('scope', 'info', OBSERVED_NOTE.jwtScope403);
       return run.deny(forbidden(kind), 'scope');
@@ -556,7 +581,7 @@ export async function simulate(
   options: SimulationOptions,
   deps: VerifyDeps,
 ): Promise<SimulationResult> {
-  const run = new Run(request, options.now, deps);
+  const run = new Run(request, options.now, deps, options.keyUrls);
   const config: SimConfig = request.config;
   const line = parseRequestLine(request.route);
   if (!line.ok) {

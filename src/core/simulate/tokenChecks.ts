@@ -1,12 +1,20 @@
 // Token verification for each authorizer kind: the right VerifyOptions for inspect, and AWS's reading of the result.
 import type { Check, CheckId } from '../findings.ts';
 import { inspectToken } from '../inspect.ts';
-import { albKeyBaseUrl, regionFromAlbArn } from '../keys/alb.ts';
-import type { JsonObject, KeySource, TokenReport, VerifyDeps, VerifyOptions } from '../types.ts';
+import {
+  albKeyBaseUrl,
+  cognitoJwksUrl,
+  isIssuerOfPool,
+  parseCognitoIssuer,
+  regionFromAlbArn,
+} from '../awsIdentifiers.ts';
+import { displayText } from '../keys/keyErrors.ts';
+import type { VerifyDeps } from '../keys/types.ts';
+import type { JsonObject, KeySource, TokenReport, VerifyOptions } from '../types.ts';
 import { decodeReport } from '../inspect.ts';
 import { poolIssuer } from './configFile.ts';
 import type { AuthorizerConfig } from './model.ts';
-import type { TraceStep } from './result.ts';
+import type { TraceStep, UserKeyUrls } from './result.ts';
 import { step } from './result.ts';
 
 /** A verified (or refused) token as an authorizer sees it. */
@@ -25,6 +33,8 @@ export interface VerifyContext {
   /** What-if: the signature (and key lookup) was replaced, so those checks are reported as skipped. */
   signatureSkipped: boolean;
   deps: VerifyDeps;
+  /** Key URLs the user gave for this run; absent = none. */
+  keyUrls?: UserKeyUrls | undefined;
 }
 
 const SIGNATURE_IDS: readonly CheckId[] = ['kid', 'key', 'signature'];
@@ -34,8 +44,70 @@ export function cognitoIssuers(auth: AuthorizerConfig): string[] {
   return [...(auth.userPools ?? []).map(poolIssuer), ...(auth.issuers ?? [])];
 }
 
-function jwksSource(auth: AuthorizerConfig, issuer: string): KeySource {
-  return { type: 'jwks-url', url: auth.jwks ?? `${issuer}/.well-known/jwks.json` };
+/**
+ * The key URL for `issuer`: one the user gave (--jwks, then authDebugger.jwksUrls), the configuration's own
+ * `jwks`, else the Cognito issuer's derived URL. Any other issuer gets none: nothing is fetched that the user
+ * did not ask for (security.md "Fetching keys").
+ */
+export function keyUrlFor(
+  auth: AuthorizerConfig,
+  issuer: string,
+  given: UserKeyUrls | undefined,
+): string | undefined {
+  if (given?.all !== undefined) return given.all;
+  const byIssuer = given?.byIssuer;
+  if (byIssuer !== undefined && Object.hasOwn(byIssuer, issuer)) return byIssuer[issuer];
+  return auth.jwks ?? cognitoJwksUrl(issuer);
+}
+
+// What-if runs hand every key request to a provider holding the re-signing key; it never reads this URL.
+const WHAT_IF_KEY_URL = 'what-if:re-signed-token';
+
+function jwksSource(auth: AuthorizerConfig, issuer: string, ctx: VerifyContext): KeySource | undefined {
+  const url = keyUrlFor(auth, issuer, ctx.keyUrls);
+  if (url !== undefined) return { type: 'jwks-url', url };
+  return ctx.signatureSkipped ? { type: 'jwks-url', url: WHAT_IF_KEY_URL } : undefined;
+}
+
+/** The finding for an issuer with no key URL: which one is needed and where to give it. */
+export function missingKeyUrlMessage(issuer: string): string {
+  const where = 'give its key URL with --jwks URL or authDebugger.jwksUrls (or jwks: in authdebug.yaml)';
+  return issuer === ''
+    ? `the authorizer names no issuer, so no key URL is derived: ${where}; nothing was fetched`
+    : `issuer ${displayText(issuer, 200)} is not a Cognito user pool: ${where}; nothing was fetched`;
+}
+
+// Replace the verifier's generic "no key source" with the simulator's own finding, in the report and the trace.
+function explainMissingKeyUrl(verdict: TokenVerdict, issuer: string): void {
+  const message = missingKeyUrlMessage(issuer);
+  verdict.report = {
+    ...verdict.report,
+    checks: verdict.report.checks.map((c) => {
+      if (c.id !== 'key' || c.status !== 'fail') return c;
+      const explained = { ...c, message };
+      if (verdict.failed === c) verdict.failed = explained;
+      return explained;
+    }),
+  };
+  const at = verdict.trace.findIndex((t) => t.step === 'token.key');
+  if (at >= 0 && verdict.trace[at]?.status === 'fail') verdict.trace[at] = step('token.key', 'fail', message);
+  else if (at < 0) verdict.trace.push(step('token.key', 'info', message));
+}
+
+/** The trusted issuer a token's `iss` stands for: listed exactly, or any Cognito issuer of a trusted pool. */
+function trustedIssuer(auth: AuthorizerConfig, iss: unknown): string | undefined {
+  if (typeof iss !== 'string') return undefined;
+  if (auth.issuers?.includes(iss)) return iss;
+  return (auth.userPools ?? []).some((pool) => isIssuerOfPool(iss, pool)) ? iss : undefined;
+}
+
+function issuerFormatNote(issuer: string): string | undefined {
+  const parsed = parseCognitoIssuer(issuer);
+  if (parsed?.format === 'updated')
+    return `the token's issuer is user pool ${parsed.poolId}'s in the updated format (issuer-cognito-idp, IssuerConfiguration UPDATED)`;
+  if (parsed?.replicaRegion)
+    return `the token's issuer names ${parsed.region}, not the pool's own ${parsed.poolRegion}: a multi-Region replica issued it (aws-jwt-verify PR #285; whether API Gateway accepts it is unverified)`;
+  return undefined;
 }
 
 /** The ALB key endpoint: explicit keyUrl, else the region of the configured (never the token's) ARN. */
@@ -106,22 +178,29 @@ export async function verifyCognito(
 ): Promise<TokenVerdict & { issuer: string }> {
   const issuers = cognitoIssuers(auth);
   const iss = decodeReport(token, ctx.now).payload?.iss;
-  const issuer = issuers.find((i) => i === iss) ?? issuers[0] ?? '';
+  const trusted = trustedIssuer(auth, iss);
+  const issuer = trusted ?? issuers[0] ?? '';
+  const keySource = jwksSource(auth, issuer, ctx);
+  // The method's scopes are compared by the simulator; the report shows them read the way this authorizer does.
   const options: VerifyOptions = {
     ...base(ctx),
     issuer,
-    keySource: jwksSource(auth, issuer),
     algorithms: ['RS256'],
+    scopeRule: 'cognito-authorizer',
   };
+  if (keySource) options.keySource = keySource;
   if (tokenUse) options.tokenUse = tokenUse;
   if (auth.clientId !== undefined) options.clientId = auth.clientId;
   const verdict = await run(token, options, ctx, ['scope', 'signer', 'client', 'identity']);
+  if (!keySource) explainMissingKeyUrl(verdict, issuer);
+  const note = trusted === undefined ? undefined : issuerFormatNote(trusted);
+  if (note !== undefined) verdict.trace.unshift(step('token.iss', 'info', note));
   if (issuers.length > 1) {
     verdict.trace.unshift(
       step(
         'token.iss',
         'info',
-        issuers.includes(typeof iss === 'string' ? iss : '')
+        trusted !== undefined
           ? `the token's issuer is one of the ${issuers.length} trusted user pools`
           : `the token's issuer is none of the trusted user pools: ${issuers.join(', ')}`,
       ),
@@ -137,14 +216,18 @@ export async function verifyJwt(
   ctx: VerifyContext,
 ): Promise<TokenVerdict> {
   const issuer = auth.issuer ?? '';
+  const keySource = jwksSource(auth, issuer, ctx);
   const options: VerifyOptions = {
     ...base(ctx),
     issuer,
     audience: auth.audience ?? [],
-    keySource: jwksSource(auth, issuer),
     algorithms: ['RS256'],
+    scopeRule: 'jwt-authorizer',
   };
-  return run(token, options, ctx, ['token_use', 'scope', 'signer', 'client', 'identity']);
+  if (keySource) options.keySource = keySource;
+  const verdict = await run(token, options, ctx, ['token_use', 'scope', 'signer', 'client', 'identity']);
+  if (!keySource) explainMissingKeyUrl(verdict, issuer);
+  return verdict;
 }
 
 /** ALB x-amzn-oidc-data: ES256 over the padded text, signer = the configured ARN, client when known. */
