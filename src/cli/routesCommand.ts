@@ -1,5 +1,5 @@
 // `authdbg routes`: every route with its authorizer and requirements (what the sidebar lists).
-import type { AuthorizerConfig, RouteConfig, SimConfig } from '../core/simulate/model.ts';
+import type { AuthorizerConfig, RouteConfig, SimConfig } from '../core/config/model.ts';
 import { optionValue, parseArgs } from './args.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
 import { EXIT, terminalSafeIo } from './io.ts';

@@ -1,7 +1,7 @@
 // `authdbg simulate`: what API Gateway or the ALB would answer for a route and a token; exit 0 allow, 1 deny, 2 usage.
 import { configFileTooLarge, MAX_CONFIG_FILE_BYTES } from '../core/fileLimits.ts';
-import { loadConfig } from '../core/simulate/loadConfig.ts';
-import type { SimConfig } from '../core/simulate/model.ts';
+import { loadConfig } from '../core/iac/loadConfig.ts';
+import type { SimConfig } from '../core/config/model.ts';
 import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
 import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';

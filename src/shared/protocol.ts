@@ -2,7 +2,7 @@
 // Facts the core already names (token kinds, check and trace statuses, authorizer types) are reused from the
 // core, never redeclared as `string`, so a new status or type fails to compile where a view does not handle it.
 import type { Check, CheckStatus, Warning } from '../core/findings.ts';
-import type { AuthorizerType, RouteAuthorizerType } from '../core/simulate/model.ts';
+import type { AuthorizerType, RouteAuthorizerType } from '../core/config/model.ts';
 import type { AuthorizerInfo, SimulationResult, TraceStatus, TraceStep } from '../core/simulate/result.ts';
 import type { ClaimInfo, JsonObject, TimeInfo, TokenKind, TokenReport } from '../core/types.ts';
 

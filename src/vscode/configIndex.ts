@@ -2,7 +2,7 @@
 // them current with FileSystemWatchers. Reading and interpreting each file is the core's job.
 import * as vscode from 'vscode';
 import { configFileTooLarge, MAX_CONFIG_FILE_BYTES } from '../core/fileLimits.ts';
-import type { SimConfig } from '../core/simulate/model.ts';
+import type { SimConfig } from '../core/config/model.ts';
 import type {
   AuthorizerOption,
   ConfigOption,

@@ -11,11 +11,11 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { runRoutes } from '../../src/cli/routesCommand.ts';
 import { MAX_CONFIG_FILE_BYTES, configFileTooLarge } from '../../src/core/fileLimits.ts';
-import { READ_LIMITS, ReadBudget } from '../../src/core/iac/budget.ts';
+import { READ_LIMITS, ReadBudget } from '../../src/core/config/budget.ts';
 import { readInfrastructureFile } from '../../src/core/iac/index.ts';
 import type { KeyProvider } from '../../src/core/keys/types.ts';
-import { parseConfigFile } from '../../src/core/simulate/configFile.ts';
-import { loadConfig } from '../../src/core/simulate/loadConfig.ts';
+import { parseConfigFile } from '../../src/core/config/configFile.ts';
+import { loadConfig } from '../../src/core/iac/loadConfig.ts';
 
 /** Generous: every case here finishes in well under a second; before the budget each ran for minutes. */
 const TIME_LIMIT_MS = 3000;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readInfrastructureFile } from '../../src/core/iac/index.ts';
 import type { Warning } from '../../src/core/findings.ts';
-import type { AuthorizerConfig, RouteAuthorizerType, SimConfig } from '../../src/core/simulate/model.ts';
+import type { AuthorizerConfig, RouteAuthorizerType, SimConfig } from '../../src/core/config/model.ts';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const corpusDir = path.resolve(repoRoot, 'test', 'fixtures', 'iac');

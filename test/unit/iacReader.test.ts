@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { looksLikeInfrastructure, readInfrastructureFile } from '../../src/core/iac/index.ts';
-import type { SimConfig } from '../../src/core/simulate/model.ts';
+import type { SimConfig } from '../../src/core/config/model.ts';
 
 function read(text: string, file = 'template.yaml'): SimConfig {
   const { config } = readInfrastructureFile(file, text);

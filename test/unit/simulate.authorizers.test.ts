@@ -1,7 +1,7 @@
 // End to end through simulate(): real RS256/ES256 tokens, keys served from a loopback server, every outcome.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SimConfig } from '../../src/core/simulate/model.ts';
+import type { SimConfig } from '../../src/core/config/model.ts';
 import type { SimulationRequest, SimulationResult, WhatIfEdits } from '../../src/core/simulate/result.ts';
 import { simulate } from '../../src/core/simulate/simulate.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfigFile } from '../../src/core/simulate/configFile.ts';
-import { isAuthdebugFile, loadConfig } from '../../src/core/simulate/loadConfig.ts';
+import { parseConfigFile } from '../../src/core/config/configFile.ts';
+import { isAuthdebugFile, loadConfig } from '../../src/core/iac/loadConfig.ts';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'simulate');
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseConfigFile } from '../../src/core/simulate/configFile.ts';
-import type { SimConfig } from '../../src/core/simulate/model.ts';
+import { parseConfigFile } from '../../src/core/config/configFile.ts';
+import type { SimConfig } from '../../src/core/config/model.ts';
 import { simulate } from '../../src/core/simulate/simulate.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';
 import { NOW, POOL, startHarness } from '../fixtures/simulate/harness.ts';

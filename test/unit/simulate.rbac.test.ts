@@ -7,7 +7,7 @@ import {
   lambdaContext,
   restClaims,
 } from '../../src/core/simulate/backendContext.ts';
-import type { RbacPolicy } from '../../src/core/simulate/model.ts';
+import type { RbacPolicy } from '../../src/core/config/model.ts';
 import { evaluateRbac, groupsOf, scopesOf } from '../../src/core/simulate/rbac.ts';
 
 const CLAIMS = {

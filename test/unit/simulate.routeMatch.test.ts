@@ -1,7 +1,7 @@
 // Route matching as API Gateway (REST, HTTP API) and ALB listeners choose, with the no-match responses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RouteConfig, SimConfig } from '../../src/core/simulate/model.ts';
+import type { RouteConfig, SimConfig } from '../../src/core/config/model.ts';
 import {
   matchAlbPattern,
   matchRoute,

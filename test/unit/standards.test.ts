@@ -19,7 +19,7 @@ import { parseJsonObject } from '../../src/core/jsonText.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
 import { parseJwks, selectKeys } from '../../src/core/keys/jwks.ts';
-import type { SimConfig } from '../../src/core/simulate/model.ts';
+import type { SimConfig } from '../../src/core/config/model.ts';
 import { simulate } from '../../src/core/simulate/simulate.ts';
 import type { JsonValue, TokenReport, VerifyOptions } from '../../src/core/types.ts';
 import { publicKeyMaterial, weakSecretReason } from '../../src/core/weakSecrets.ts';

@@ -7,7 +7,7 @@ import { inspectToken } from '../../src/core/inspect.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { parsePem } from '../../src/core/keys/jwks.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
-import { parseConfigFile } from '../../src/core/simulate/configFile.ts';
+import { parseConfigFile } from '../../src/core/config/configFile.ts';
 import { matchRoute } from '../../src/core/simulate/routeMatch.ts';
 import { pemBlocks, trimTrailingSlashes } from '../../src/core/textScan.ts';
 import { CLIENT_ID, NOW, idClaims, publicPem, rsaKey, signToken } from '../support/tokens.ts';

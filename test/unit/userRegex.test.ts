@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseConfigFile } from '../../src/core/simulate/configFile.ts';
+import { parseConfigFile } from '../../src/core/config/configFile.ts';
 import { simulate } from '../../src/core/simulate/simulate.ts';
 import { USER_REGEX_PATTERN_LIMIT, compileUserRegex, userRegexCacheSize } from '../../src/core/userRegex.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';

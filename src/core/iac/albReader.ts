@@ -1,5 +1,5 @@
 // ALB listeners and listener rules with authenticate-cognito / authenticate-oidc actions -> alb authorizers and routes.
-import type { AuthorizerConfig } from '../simulate/model.ts';
+import type { AuthorizerConfig } from '../config/model.ts';
 import { userPoolId } from './authorizerValues.ts';
 import type { RouteAuth } from './configBuilder.ts';
 import { isPlaceholder } from './intrinsics.ts';

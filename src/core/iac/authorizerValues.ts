@@ -1,6 +1,6 @@
 // Value conversions every authorizer reader shares: identity sources, user pool ids, cache TTLs.
 import { isUserPoolId } from '../awsIdentifiers.ts';
-import type { AuthorizerConfig } from '../simulate/model.ts';
+import type { AuthorizerConfig } from '../config/model.ts';
 import { isPlaceholder } from './intrinsics.ts';
 import type { IntrinsicResolver } from './intrinsics.ts';
 

@@ -1,5 +1,5 @@
 // Plain CloudFormation API Gateway resources (REST v1 and HTTP v2) linked by Ref -> authorizers and routes.
-import type { AuthorizerConfig, AuthorizerType } from '../simulate/model.ts';
+import type { AuthorizerConfig, AuthorizerType } from '../config/model.ts';
 import {
   flag,
   identityExpressions,

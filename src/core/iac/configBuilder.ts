@@ -9,7 +9,7 @@ import type {
   RouteConfig,
   SimConfig,
   SourceRef,
-} from '../simulate/model.ts';
+} from '../config/model.ts';
 import { isPlaceholder } from './intrinsics.ts';
 import { setOwn } from './objects.ts';
 import { trapWarnings } from './traps.ts';

@@ -1,9 +1,9 @@
 // Entry point: a SAM/CloudFormation template or an OpenAPI document (YAML or JSON) -> simulator configuration.
 import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
-import type { SimConfig } from '../simulate/model.ts';
+import type { SimConfig } from '../config/model.ts';
 import { readAlb } from './albReader.ts';
-import { BudgetExceeded, ReadBudget } from './budget.ts';
+import { BudgetExceeded, ReadBudget } from '../config/budget.ts';
 import { readCloudFormation } from './cfnReader.ts';
 import { ConfigBuilder } from './configBuilder.ts';
 import { IntrinsicResolver, isPlaceholder } from './intrinsics.ts';

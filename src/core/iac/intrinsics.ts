@@ -1,5 +1,5 @@
 // CloudFormation intrinsic functions resolved as far as a template alone allows; the rest become readable placeholders.
-import { ReadBudget } from './budget.ts';
+import { ReadBudget } from '../config/budget.ts';
 import { isObj, own, setOwn } from './objects.ts';
 import type { Obj } from './objects.ts';
 

@@ -1,5 +1,5 @@
 // OpenAPI 3 / Swagger 2 with API Gateway extensions -> authorizers (securitySchemes) and routes (operations).
-import type { ApiKind, AuthorizerConfig } from '../simulate/model.ts';
+import type { ApiKind, AuthorizerConfig } from '../config/model.ts';
 import {
   flag,
   identityExpressions,

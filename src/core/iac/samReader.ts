@@ -1,5 +1,5 @@
 // SAM: AWS::Serverless::Api / HttpApi `Auth`, Globals, implicit APIs and function events -> authorizers and routes.
-import type { ApiKind, AuthorizerConfig } from '../simulate/model.ts';
+import type { ApiKind, AuthorizerConfig } from '../config/model.ts';
 import {
   flag,
   identityExpressions,

@@ -1,8 +1,8 @@
 // YAML/JSON template text -> plain values with intrinsic tags expanded and a line for every key.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Alias, CollectionTag, Node, ScalarTag } from 'yaml';
-import { BudgetExceeded, ReadBudget } from './budget.ts';
-import { aliasTargets } from './yamlAliases.ts';
+import { BudgetExceeded, ReadBudget } from '../config/budget.ts';
+import { aliasTargets } from '../config/yamlAliases.ts';
 
 /** A parsed template: plain JS values plus where each map key / list item was written. */
 export interface ParsedTemplate {

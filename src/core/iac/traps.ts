@@ -1,7 +1,7 @@
 // The configuration mistakes AWS users trip on, spotted in what the infrastructure code declares.
 import { warning } from '../findings.ts';
 import type { Warning } from '../findings.ts';
-import type { AuthorizerConfig, RouteConfig, SourceRef } from '../simulate/model.ts';
+import type { AuthorizerConfig, RouteConfig, SourceRef } from '../config/model.ts';
 import { looksLikePoolId } from './authorizerValues.ts';
 import { isPlaceholder } from './intrinsics.ts';
 

@@ -1,5 +1,5 @@
 // The exact responses API Gateway and the ALB send when they refuse a request, per front door.
-import type { ApiKind } from './model.ts';
+import type { ApiKind } from '../config/model.ts';
 
 /** Status, body text and headers of one HTTP response. */
 export interface HttpReply {

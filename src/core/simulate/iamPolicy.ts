@@ -1,6 +1,6 @@
 // Evaluating what a Lambda authorizer returns against the method ARN, as API Gateway does.
 import { globMatch, matchesGlob } from '../glob.ts';
-import type { ApiCoordinates } from './model.ts';
+import type { ApiCoordinates } from '../config/model.ts';
 
 /** The ARN API Gateway builds for a request: arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}. */
 export function methodArn(api: ApiCoordinates, method: string, path: string): string {

@@ -1,7 +1,7 @@
 // The RBAC rules a backend (or a Lambda authorizer) applies once the token is accepted.
 import { SCOPE_RULES, matchScopes, readGroups, readScopes } from '../claims.ts';
 import type { ScopeRule } from '../claims.ts';
-import type { RbacPolicy } from './model.ts';
+import type { RbacPolicy } from '../config/model.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
 

@@ -1,6 +1,6 @@
 // What a simulation returns: the response AWS would send, the step that decided, and a trace of every step.
 import type { JsonObject } from '../types.ts';
-import type { AuthorizerType, RouteAuthorizerType, SimConfig } from './model.ts';
+import type { AuthorizerType, RouteAuthorizerType, SimConfig } from '../config/model.ts';
 
 /** Status of one trace step; `info` explains, `warn` flags a trap or a documented disagreement. */
 export type TraceStatus = 'pass' | 'fail' | 'info' | 'warn' | 'skip';

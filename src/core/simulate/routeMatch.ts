@@ -3,7 +3,7 @@ import { globMatch, matchesGlob } from '../glob.ts';
 import { trimTrailingSlashes } from '../textScan.ts';
 import type { HttpReply } from './awsResponses.ts';
 import { noRoute } from './awsResponses.ts';
-import type { ApiKind, RouteConfig, SimConfig } from './model.ts';
+import type { ApiKind, RouteConfig, SimConfig } from '../config/model.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
 

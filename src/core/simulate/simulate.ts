@@ -20,7 +20,7 @@ import {
 import { albHeaders, httpJwtClaims, lambdaContext, restClaims } from './backendContext.ts';
 import { evaluateAuthorizerOutput, methodArn, resolvePolicyPlaceholders } from './iamPolicy.ts';
 import { findIdentity } from './identitySource.ts';
-import type { ApiKind, AuthorizerConfig, RouteConfig, SimConfig } from './model.ts';
+import type { ApiKind, AuthorizerConfig, RouteConfig, SimConfig } from '../config/model.ts';
 import { SCOPE_RULES, matchScopes } from '../claims.ts';
 import { evaluateRbac } from './rbac.ts';
 import type {

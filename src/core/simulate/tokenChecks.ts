@@ -12,8 +12,8 @@ import { displayText } from '../keys/keyErrors.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import type { JsonObject, KeySource, TokenReport, VerifyOptions } from '../types.ts';
 import { decodeReport } from '../inspect.ts';
-import { poolIssuer } from './configFile.ts';
-import type { AuthorizerConfig } from './model.ts';
+import { poolIssuer } from '../config/configFile.ts';
+import type { AuthorizerConfig } from '../config/model.ts';
 import type { TraceStep, UserKeyUrls } from './result.ts';
 import { step } from './result.ts';
 

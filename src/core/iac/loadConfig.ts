@@ -1,9 +1,9 @@
 // One entry point for every configuration the simulator reads: authdebug.* or infrastructure code.
 import { configTextTooLarge } from '../fileLimits.ts';
 import type { Warning } from '../findings.ts';
-import { readInfrastructureFile } from '../iac/index.ts';
-import { parseConfigFile } from './configFile.ts';
-import type { SimConfig } from './model.ts';
+import { readInfrastructureFile } from './index.ts';
+import { parseConfigFile } from '../config/configFile.ts';
+import type { SimConfig } from '../config/model.ts';
 
 /** A usable configuration with what was noticed while reading it, or the reasons it is unusable. */
 export type LoadedConfig =

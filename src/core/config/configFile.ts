@@ -3,8 +3,8 @@ import type { Alias, Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Warning } from '../findings.ts';
 import { warning } from '../findings.ts';
-import { BudgetExceeded, ReadBudget } from '../iac/budget.ts';
-import { aliasTargets } from '../iac/yamlAliases.ts';
+import { BudgetExceeded, ReadBudget } from './budget.ts';
+import { aliasTargets } from './yamlAliases.ts';
 import {
   isAlbArn,
   isAwsRegion,
