@@ -174,6 +174,23 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...nodeGlobals],
     },
   },
+  // A regular expression built from data can backtrack for minutes on an attacker's input: patterns from the
+  // workspace go through src/core/userRegex.ts (RE2) or src/core/glob.ts (linear matching) instead.
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['NewExpression', 'CallExpression'].flatMap((call) =>
+          ["[callee.name='RegExp']", "[callee.property.name='RegExp']"].map((callee) => ({
+            selector: `${call}${callee}:not([arguments.0.type='Literal'])`,
+            message:
+              'RegExp built from a non-literal: data-built patterns can backtrack on attacker input. Use a regex literal, compileUserRegex (src/core/userRegex.ts) or the glob matcher (src/core/glob.ts).',
+          })),
+        ),
+      ],
+    },
+  },
   {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -4,7 +4,7 @@ import { verify as cryptoVerify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { inspectToken } from '../../src/core/inspect.ts';
+import { inspectToken } from '../../src/core/verify/inspect.ts';
 import type { VerifyOptions } from '../../src/core/types.ts';
 import { CLIENT_ID, ISSUER, accessClaims, idClaims, signToken } from '../../test/support/tokens.ts';
 import type { Benchmark } from '../benchmark.ts';

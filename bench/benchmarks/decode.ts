@@ -2,7 +2,7 @@
 // table, decodeToken alone) against base64url + JSON.parse (the floor) and jose's decodeJwt, interleaved.
 import { decodeJwt } from 'jose';
 import { decodeToken } from '../../src/core/decode.ts';
-import { decodeReport } from '../../src/core/inspect.ts';
+import { decodeReport } from '../../src/core/verify/inspect.ts';
 import type { Benchmark } from '../benchmark.ts';
 import { fmt } from '../report.ts';
 import { interleave } from '../stats.ts';

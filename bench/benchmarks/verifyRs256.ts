@@ -3,9 +3,9 @@
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { decodeToken } from '../../src/core/decode.ts';
-import { inspectToken } from '../../src/core/inspect.ts';
+import { inspectToken } from '../../src/core/verify/inspect.ts';
 import type { VerifyOptions } from '../../src/core/types.ts';
-import { verifyDecoded } from '../../src/core/verify.ts';
+import { verifyDecoded } from '../../src/core/verify/verifyToken.ts';
 import { CLIENT_ID, ISSUER, POOL_ID } from '../../test/support/tokens.ts';
 import type { Benchmark } from '../benchmark.ts';
 import { assertValid, floorVerify, pick, split } from '../fixtures.ts';

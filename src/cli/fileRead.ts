@@ -18,9 +18,8 @@ function tooLarge(size?: number): FileTooLarge {
   return error;
 }
 
-/** The file as UTF-8 text; with `maxBytes`, never reads more than that many bytes plus one chunk. */
-export async function readTextFile(path: string, maxBytes?: number): Promise<string> {
-  if (maxBytes === undefined) return readFile(path, 'utf8');
+/** The file's bytes; never reads more than `maxBytes` plus one chunk (rejects with EFBIG beyond the cap). */
+export async function readFileBytes(path: string, maxBytes: number): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     const info = await handle.stat();
@@ -33,8 +32,14 @@ export async function readTextFile(path: string, maxBytes?: number): Promise<str
       if (total > maxBytes) throw tooLarge(info.isFile() ? total : undefined);
       chunks.push(buffer);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   } finally {
     await handle.close();
   }
+}
+
+/** The file as UTF-8 text; with `maxBytes`, never reads more than that many bytes plus one chunk. */
+export async function readTextFile(path: string, maxBytes?: number): Promise<string> {
+  if (maxBytes === undefined) return readFile(path, 'utf8');
+  return (await readFileBytes(path, maxBytes)).toString('utf8');
 }

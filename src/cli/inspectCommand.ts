@@ -1,12 +1,13 @@
 // `authdbg inspect`: decode and verify whatever was pasted, print the checks, exit 0/1/2.
-import { readFile } from 'node:fs/promises';
 import { isAlbArn } from '../core/awsIdentifiers.ts';
-import { inspectInput } from '../core/inspect.ts';
+import { keyFileTooLarge, MAX_KEY_FILE_BYTES } from '../core/fileLimits.ts';
+import { inspectInput } from '../core/verify/inspect.ts';
 import { trimTrailingSlashes } from '../core/textScan.ts';
-import type { InspectedItem } from '../core/inspect.ts';
+import type { InspectedItem } from '../core/verify/inspect.ts';
 import type { KeySource, TokenReport, VerifyOptions } from '../core/types.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
 import type { ParsedArgs } from './args.ts';
+import { isFileTooLarge, readFileBytes } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render.ts';
@@ -206,8 +207,8 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
     return { type: 'pem', pem: await readOptionFile(io, pemFile, '--pem-file'), label: pemFile };
   const secretFile = optionValue(args, 'secret-file');
   if (secretFile !== undefined) {
-    const bytes = await readFile(secretFile).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`--secret-file ${secretFile}: ${error.code ?? error.message}`);
+    const bytes = await readFileBytes(secretFile, MAX_KEY_FILE_BYTES).catch((error: unknown) => {
+      throw optionFileError(error, secretFile, '--secret-file');
     });
     const trimmed = bytes.subarray(0, bytes.length - trailingNewlineLength(bytes));
     if (trimmed.length === 0) throw new UsageError(`--secret-file ${secretFile} is empty`);
@@ -221,12 +222,31 @@ function trailingNewlineLength(bytes: Buffer): number {
   return bytes.length >= 1 && bytes[bytes.length - 1] === 0x0a ? 1 : 0;
 }
 
+/** A key file as text, capped while reading (and checked again: an injected io may ignore the cap). */
 async function readOptionFile(io: CliIo, path: string, option: string): Promise<string> {
+  let text: string;
   try {
-    return await io.readFile(path);
+    text = await io.readFile(path, MAX_KEY_FILE_BYTES);
   } catch (error) {
-    throw new UsageError(
-      `${option} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    throw optionFileError(error, path, option);
+  }
+  // At most 3 UTF-8 bytes per UTF-16 unit: only text near the cap is measured exactly.
+  const tooLarge =
+    text.length * 3 > MAX_KEY_FILE_BYTES
+      ? keyFileTooLarge(option, path, Buffer.byteLength(text, 'utf8'))
+      : undefined;
+  if (tooLarge) throw new UsageError(tooLarge);
+  return text;
+}
+
+/** One line naming the option, the file and what went wrong (its size and the cap when it is too large). */
+function optionFileError(error: unknown, path: string, option: string): UsageError {
+  if (isFileTooLarge(error)) {
+    return new UsageError(
+      keyFileTooLarge(option, path, error.size ?? MAX_KEY_FILE_BYTES + 1, error.size === undefined) ??
+        `${option} ${path} is too large`,
     );
   }
+  const failure = error as NodeJS.ErrnoException;
+  return new UsageError(`${option} ${path}: ${failure.code ?? failure.message}`);
 }

@@ -2,22 +2,24 @@
 import { looksLikeAlbSigner } from './awsIdentifiers.ts';
 import { bytesText, segmentProblem, strictDecode, strictProblem } from './base64url.ts';
 import { check } from './findings.ts';
-import type { Check } from './findings.ts';
+import type { CheckReason } from './findings.ts';
 import { MAX_TOKEN_BYTES } from './inputParse.ts';
 import { MAX_DEPTH, parseJsonObject } from './jsonText.ts';
-import type { DecodedToken, JsonObject, JsonValue, TokenKind } from './types.ts';
+import type { DecodeResult, DecodedToken, JsonObject, JsonValue, TokenKind } from './types.ts';
 
-/** A decoded token plus the `format` check that says whether its structure is acceptable. */
-export interface DecodeResult {
-  token: DecodedToken;
-  format: Check;
-  duplicateHeaderKeys: string[];
-  duplicatePayloadKeys: string[];
-  tooDeep: boolean;
-  /** A `__proto__`/`constructor`/`prototype` key appears somewhere. */
-  protoKey: boolean;
-  /** Header or payload text holds non-ASCII characters or `\u` escapes (where invisible characters hide). */
-  maybeInvisible: boolean;
+export type { DecodeResult } from './types.ts';
+
+/**
+ * Where a character of textSafety's table can come from in valid JSON text: raw, only at or above DEL (0x7f; raw
+ * C0 controls are invalid JSON); escaped, as `\uXXXX`, `\b`, `\f` or `\r` (`\n` and `\t` are layout, not hidden).
+ * Any backslash followed by another character is counted, so an escaped backslash before a `u` errs on the safe side.
+ */
+const INVISIBLE_SOURCE = /[\u007f-\uffff]|\\[^"\\/nt]/;
+
+function mayHoldInvisible(raw: string): boolean {
+  // Most tokens hold no backslash at all: two plain searches answer for them without the regex.
+  if (!raw.includes('\\')) return raw.includes('\u007f');
+  return INVISIBLE_SOURCE.test(raw);
 }
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
@@ -36,9 +38,9 @@ export function decodeToken(text: string): DecodeResult {
     signatureSegment: '',
     padded: false,
   };
-  const invalid = (message: string): DecodeResult => ({
+  const invalid = (message: string, reason: CheckReason = 'malformed'): DecodeResult => ({
     token: empty,
-    format: check('format', 'fail', message),
+    format: check('format', 'fail', message, { reason }),
     duplicateHeaderKeys: [],
     duplicatePayloadKeys: [],
     tooDeep: false,
@@ -46,13 +48,15 @@ export function decodeToken(text: string): DecodeResult {
     maybeInvisible: false,
   });
 
-  if (trimmed === '') return invalid('empty input: no token to inspect');
+  if (trimmed === '') return invalid('empty input: no token to inspect', 'missing');
   if (trimmed.length > MAX_TOKEN_BYTES) {
     return invalid(
       `token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`,
+      'unsupported',
     );
   }
-  if (trimmed.startsWith('{')) return invalid('JSON-serialized JWS is not supported: paste the compact form');
+  if (trimmed.startsWith('{'))
+    return invalid('JSON-serialized JWS is not supported: paste the compact form', 'unsupported');
   const segments = trimmed.split('.');
   if (segments.length === 5) return decodeJwe(trimmed, segments, empty);
   if (segments.length !== 3) {
@@ -103,7 +107,7 @@ export function decodeToken(text: string): DecodeResult {
     maybeInvisible: header.maybeInvisible || payload.maybeInvisible,
   };
   const problem = structuralProblem(result);
-  if (problem) result.format = check('format', 'fail', problem);
+  if (problem) result.format = check('format', 'fail', problem.message, { reason: problem.reason });
   return result;
 }
 
@@ -133,24 +137,38 @@ function decodeJsonSegment(bytes: Buffer, name: 'header' | 'payload'): SegmentJs
     duplicates: duplicateKeys,
     tooDeep,
     protoKey,
-    maybeInvisible: !decoded.ascii || raw.includes('\\u'),
+    maybeInvisible: !decoded.ascii || mayHoldInvisible(raw),
   };
 }
 
 /** Problems that make a well-formed token unacceptable whatever the keys say. */
-function structuralProblem(result: DecodeResult): string | undefined {
+function structuralProblem(result: DecodeResult): { message: string; reason: CheckReason } | undefined {
   const header = result.token.header ?? {};
   if (result.duplicateHeaderKeys.length > 0) {
-    return `the header repeats ${list(result.duplicateHeaderKeys)} (JSON.parse would silently keep the last; RFC 7515 §4 lets verifiers reject this)`;
+    return {
+      message: `the header repeats ${list(result.duplicateHeaderKeys)} (JSON.parse would silently keep the last; RFC 7515 §4 lets verifiers reject this)`,
+      reason: 'malformed',
+    };
   }
   if (result.duplicatePayloadKeys.length > 0) {
-    return `the payload repeats the claim ${list(result.duplicatePayloadKeys)} (which value a service reads depends on its parser)`;
+    return {
+      message: `the payload repeats the claim ${list(result.duplicatePayloadKeys)} (which value a service reads depends on its parser)`,
+      reason: 'malformed',
+    };
   }
   if (Object.hasOwn(header, 'crit')) {
-    return `the header lists critical extensions (crit: ${short(header['crit'])}) that this verifier does not support`;
+    return {
+      message: `the header lists critical extensions (crit: ${short(header['crit'])}) that this verifier does not support`,
+      reason: 'unsupported',
+    };
   }
-  if (Object.hasOwn(header, 'b64')) return 'the header sets b64 (unencoded payload, RFC 7797): not supported';
-  if (result.tooDeep) return `the token nests JSON deeper than ${MAX_DEPTH} levels`;
+  if (Object.hasOwn(header, 'b64'))
+    return {
+      message: 'the header sets b64 (unencoded payload, RFC 7797): not supported',
+      reason: 'unsupported',
+    };
+  if (result.tooDeep)
+    return { message: `the token nests JSON deeper than ${MAX_DEPTH} levels`, reason: 'unsupported' };
   return undefined;
 }
 
@@ -172,6 +190,7 @@ function decodeJwe(text: string, segments: string[], empty: DecodedToken): Decod
       'format',
       'fail',
       'encrypted token (JWE, 5 segments), such as a Cognito refresh token: its contents cannot be inspected or verified',
+      { reason: 'unsupported' },
     ),
     duplicateHeaderKeys: [],
     duplicatePayloadKeys: [],

@@ -91,7 +91,8 @@ export function lintToken(decoded: DecodeResult, now: number): Warning[] {
       ),
     );
   }
-  const hidden = namesWithInvisible(header, payload);
+  // The walk visits every claim; text with no source of an invisible character (decode.ts) cannot need it.
+  const hidden = decoded.maybeInvisible ? namesWithInvisible(header, payload) : [];
   if (hidden.length > 0) {
     const listed = hidden
       .slice(0, MAX_NAMES_LISTED)
@@ -150,6 +151,25 @@ function valueHasInvisible(root: JsonValue): boolean {
   return false;
 }
 
+const ISSUER_CACHE_LIMIT = 32;
+/** Longer text is never a Cognito issuer (about 90 characters at most) and is not remembered. */
+const ISSUER_CACHE_KEY_LENGTH = 256;
+const cognitoIssuerVerdicts = new Map<string, boolean>();
+
+/**
+ * isCognitoIssuer, remembered: a session sees the same few issuers on every token. At most 32 entries of at most
+ * 256 characters, so an attacker's issuers cannot grow it.
+ */
+function isCognitoIssuerCached(iss: string): boolean {
+  if (iss.length > ISSUER_CACHE_KEY_LENGTH) return isCognitoIssuer(iss);
+  const known = cognitoIssuerVerdicts.get(iss);
+  if (known !== undefined) return known;
+  const verdict = isCognitoIssuer(iss);
+  if (cognitoIssuerVerdicts.size >= ISSUER_CACHE_LIMIT) cognitoIssuerVerdicts.clear();
+  cognitoIssuerVerdicts.set(iss, verdict);
+  return verdict;
+}
+
 /** Path, quote or control characters, or a huge kid; "/" only outside base64 (real Cognito kids are base64). */
 function isSuspiciousKid(kid: string): boolean {
   if (kid.length > 128 || SUSPICIOUS_KID.test(kid)) return true;
@@ -200,7 +220,7 @@ function lintIssuer(kind: string, payload: JsonObject, out: Warning[]): void {
 
   if (/[^\x00-\x7f]/.test(iss))
     out.push(warning('iss-non-ascii', 'iss contains non-ASCII characters (look-alike letters?)'));
-  if ((kind === 'cognito-id' || kind === 'cognito-access') && !isCognitoIssuer(iss)) {
+  if ((kind === 'cognito-id' || kind === 'cognito-access') && !isCognitoIssuerCached(iss)) {
     out.push(
       warning(
         'issuer-not-cognito',

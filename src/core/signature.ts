@@ -1,6 +1,7 @@
 // Signature verification with node:crypto on cached KeyObjects: the fast, synchronous hot path.
 import { constants, createHmac, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import type { CheckReason } from './findings.ts';
 
 interface AlgorithmSpec {
   family: 'RSA' | 'RSA-PSS' | 'EC' | 'OKP' | 'HMAC';
@@ -34,27 +35,40 @@ export const SUPPORTED_ALGORITHMS = Object.keys(ALGORITHMS);
 export const ASYMMETRIC_ALGORITHMS = SUPPORTED_ALGORITHMS.filter((alg) => !alg.startsWith('HS'));
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 
+/** A refusal in words plus its typed reason, so the key and signature checks can carry both. */
+export interface SignatureProblem {
+  message: string;
+  reason: CheckReason;
+}
+
 /** Why this key cannot verify this algorithm, or undefined when it can. */
-export function keyMismatch(alg: string, key: KeyObject): string | undefined {
+export function keyMismatch(alg: string, key: KeyObject): SignatureProblem | undefined {
   const spec = Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
-  if (!spec) return `${alg} is not a supported algorithm`;
-  if (spec.family === 'HMAC') return `${alg} needs a shared secret, not a public key`;
-  if (key.type !== 'public') return 'the key is not a public key';
+  if (!spec) return { message: `${alg} is not a supported algorithm`, reason: 'unsupported' };
+  if (spec.family === 'HMAC')
+    return { message: `${alg} needs a shared secret, not a public key`, reason: 'mismatch' };
+  if (key.type !== 'public') return { message: 'the key is not a public key', reason: 'unsupported' };
   const type = key.asymmetricKeyType;
   if (spec.family === 'RSA' || spec.family === 'RSA-PSS') {
     if (type !== 'rsa' && !(spec.family === 'RSA-PSS' && type === 'rsa-pss'))
-      return `an ${describe(key)} cannot verify ${alg}`;
+      return { message: `an ${describe(key)} cannot verify ${alg}`, reason: 'mismatch' };
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < 2048) return `the RSA key has ${bits} bits; at least 2048 are required`;
+    // Refused, not merely warned about: 'unsupported' (CheckReason 'weak' means accepted but weak).
+    if (bits < 2048)
+      return { message: `the RSA key has ${bits} bits; at least 2048 are required`, reason: 'unsupported' };
     return undefined;
   }
   if (spec.family === 'EC') {
     if (type !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== spec.curve) {
-      return `an ${describe(key)} cannot verify ${alg}`;
+      return { message: `an ${describe(key)} cannot verify ${alg}`, reason: 'mismatch' };
     }
     return undefined;
   }
-  if (type !== 'ed25519') return `an ${describe(key)} cannot verify ${alg} (it needs an Ed25519 key)`;
+  if (type !== 'ed25519')
+    return {
+      message: `an ${describe(key)} cannot verify ${alg} (it needs an Ed25519 key)`,
+      reason: 'mismatch',
+    };
   return undefined;
 }
 
@@ -79,7 +93,7 @@ function curveName(curve: string | undefined): string {
   return curve ?? '?';
 }
 
-export type SignatureOutcome = { ok: true } | { ok: false; reason: string };
+export type SignatureOutcome = { ok: true } | ({ ok: false } & SignatureProblem);
 
 /** Verify a signature with a public key. Never throws. */
 export function verifyWithKey(
@@ -90,18 +104,24 @@ export function verifyWithKey(
 ): SignatureOutcome {
   const spec = Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
   if (!spec || spec.family === 'HMAC')
-    return { ok: false, reason: `${alg} cannot be verified with a public key` };
-  if (signature.length === 0) return { ok: false, reason: 'the signature segment is empty' };
+    return { ok: false, message: `${alg} cannot be verified with a public key`, reason: 'mismatch' };
+  if (signature.length === 0)
+    return { ok: false, message: 'the signature segment is empty', reason: 'missing' };
   if (spec.family === 'EC') {
     if (signature.length !== spec.signatureLength) {
       return {
         ok: false,
-        reason: `an ${alg} signature is ${spec.signatureLength} bytes of raw r||s; this one is ${signature.length} bytes (DER-encoded or truncated?)`,
+        message: `an ${alg} signature is ${spec.signatureLength} bytes of raw r||s; this one is ${signature.length} bytes (DER-encoded or truncated?)`,
+        reason: 'malformed',
       };
     }
     const half = signature.length / 2;
     if (isZero(signature.subarray(0, half)) || isZero(signature.subarray(half))) {
-      return { ok: false, reason: 'r or s is zero (the "psychic signature", CVE-2022-21449)' };
+      return {
+        ok: false,
+        message: 'r or s is zero (the "psychic signature", CVE-2022-21449)',
+        reason: 'malformed',
+      };
     }
   }
   try {
@@ -115,9 +135,17 @@ export function verifyWithKey(
     const ok = cryptoVerify(spec.hash, data, options, signature);
     return ok
       ? { ok: true }
-      : { ok: false, reason: 'the signature does not match the key and the signed content' };
+      : {
+          ok: false,
+          message: 'the signature does not match the key and the signed content',
+          reason: 'mismatch',
+        };
   } catch (error) {
-    return { ok: false, reason: `the signature could not be checked (${(error as Error).message})` };
+    return {
+      ok: false,
+      message: `the signature could not be checked (${(error as Error).message})`,
+      reason: 'malformed',
+    };
   }
 }
 
@@ -130,10 +158,10 @@ export function verifyWithSecret(
 ): SignatureOutcome {
   const spec = Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
   if (!spec || spec.family !== 'HMAC' || !spec.hash)
-    return { ok: false, reason: `${alg} cannot be verified with a shared secret` };
+    return { ok: false, message: `${alg} cannot be verified with a shared secret`, reason: 'mismatch' };
   const expected = createHmac(spec.hash, secret).update(Buffer.from(signingInput, 'latin1')).digest();
   if (expected.length !== signature.length || !timingSafeEqual(expected, signature)) {
-    return { ok: false, reason: 'the HMAC does not match this secret' };
+    return { ok: false, message: 'the HMAC does not match this secret', reason: 'mismatch' };
   }
   return { ok: true };
 }

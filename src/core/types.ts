@@ -65,6 +65,22 @@ export interface ClaimInfo {
   time: TimeInfo | undefined;
 }
 
+/** A decoded token plus the `format` check that says whether its structure is acceptable. */
+export interface DecodeResult {
+  token: DecodedToken;
+  format: Check;
+  duplicateHeaderKeys: string[];
+  duplicatePayloadKeys: string[];
+  tooDeep: boolean;
+  /** A `__proto__`/`constructor`/`prototype` key appears somewhere. */
+  protoKey: boolean;
+  /**
+   * Header or payload text may hold an invisible character: false only when it holds no character at or above
+   * DEL and no escape but `\"`, `\\`, `\/`, `\n`, `\t` (so the invisible-character lint can skip its walk).
+   */
+  maybeInvisible: boolean;
+}
+
 /** A decoded compact token. `rawHeader`/`rawPayload` keep the exact JSON text (duplicate keys stay visible). */
 export interface DecodedToken {
   kind: TokenKind;

@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
   const log = new Log();
   const keys = new KeyService(log);
   const secrets = new HmacSecrets(context.secrets);
-  const verifier = new Verifier((network) => keys.providerFor(network), secrets);
+  const verifier = new Verifier((access) => keys.providerFor(access), secrets);
   const configs = new ConfigIndex(log);
 
   const inspectorDeps: InspectorDeps = {
@@ -43,10 +43,11 @@ export function activate(context: vscode.ExtensionContext): AuthDebuggerApi {
     verifier,
     keys,
     log,
-    simulate: (token) => simulator.receiveToken(token),
+    // The token as the Inspector found it (no scheme, no header text to parse again), with its one decode.
+    simulate: ({ found, decoded }) => simulator.receiveToken(found.token, decoded),
   };
   const openInspector = async (input: TokenInput): Promise<void> => {
-    await InspectorPanel.show(inspectorDeps, input.text, input.source);
+    await InspectorPanel.show(inspectorDeps, input.text, input.source, input.decoded);
   };
   const simulator = new SimulatorViewProvider({
     extensionUri: context.extensionUri,

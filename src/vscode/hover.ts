@@ -1,16 +1,16 @@
 // Hover over a token in any file: a short summary from the core's report, keys from the cache only.
 import * as vscode from 'vscode';
-import { decodeReport } from '../core/inspect.ts';
+import { decodeToken, decodedReport } from '../core/verify/inspect.ts';
 import { groupsOf } from '../core/simulate/rbac.ts';
 import type { TokenReport } from '../core/types.ts';
-import { tokenScopes } from '../core/verify.ts';
+import { tokenScopes } from '../core/verify/claimChecks.ts';
 import { markdownCodeSpan } from '../core/textSafety.ts';
 import { relativeTime } from '../core/timeFormat.ts';
 import { claimText, kindLabel, visibleText } from '../shared/display.ts';
+import { signatureLine } from '../shared/signatureLine.ts';
 import type { Log } from './log.ts';
 import { locateToken } from './tokenLocator.ts';
 import type { DocumentLocation } from './tokenSource.ts';
-import { RESTRICTED_NOTE, networkAllowed } from './trust.ts';
 import { nowSeconds } from './verification.ts';
 import type { Verifier } from './verification.ts';
 
@@ -39,12 +39,14 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     // Only the hovered line is read, through a bounded window around the cursor.
     const found = locateToken(document.lineAt(position.line).text, position.character);
     if (!found) return undefined;
-    const decoded = decodeReport(found.token, nowSeconds());
-    if (decoded.kind === 'invalid' && found.header === undefined) return undefined;
-    let report = decoded;
-    if (decoded.kind !== 'invalid' && decoded.kind !== 'jwe') {
+    // Decoded once: the same decode feeds the display and the cached-keys verification.
+    const decoded = decodeToken(found.token);
+    const decodedOnly = decodedReport(decoded, nowSeconds());
+    if (decodedOnly.kind === 'invalid' && found.header === undefined) return undefined;
+    let report = decodedOnly;
+    if (decodedOnly.kind !== 'invalid' && decodedOnly.kind !== 'jwe') {
       try {
-        report = (await withinBudget(this.verifier.hoverReport(found.token, decoded))) ?? decoded;
+        report = (await withinBudget(this.verifier.hoverReport(decoded))) ?? decodedOnly;
       } catch (error) {
         this.log.error('Hover verification failed', error);
       }
@@ -135,14 +137,13 @@ export function hoverMarkdown(
   } else {
     plain('Expires', 'no usable exp claim');
   }
-  const signature = report.checks.find((c) => c.id === 'signature');
-  const key = report.checks.find((c) => c.id === 'key');
-  // Without a usable key nothing was checked: say so instead of calling the signature bad.
-  if (signature?.status === 'fail' && key?.status === 'fail')
-    plain('Signature', 'not checked: no usable key (see "key" under failed checks)');
-  else if (signature?.status === 'fail') line('Signature', `✗ failed: ${signature.message}`);
-  else plain('Signature', signatureState(signature?.status === 'pass'));
-  const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'signature');
+  // Chosen from the checks' status and reason; "not cached" reads exactly as the Inspector's key row.
+  const signature = signatureLine(report.checks);
+  if (signature.quotesCheck) line('Signature', signature.text);
+  else plain('Signature', signature.text);
+  const failed = report.checks.filter(
+    (c) => c.status === 'fail' && c.id !== 'signature' && !(signature.coversKey && c.id === 'key'),
+  );
   if (failed.length > 0) line('Failed checks', failed.map((c) => `${c.id} (${c.message})`).join('; '));
   if (report.warnings.length > 0)
     plain('Warnings', `${report.warnings.length} (open the Inspector to read them)`);
@@ -156,12 +157,4 @@ export function hoverMarkdown(
     `[Simulate an authorizer](${commandLink('authDebugger.openSimulator', location)} "Open the Authorizer Simulator")`,
   );
   return md;
-}
-
-function signatureState(verified: boolean): string {
-  if (verified) return '✓ verified (cached keys)';
-  const why = networkAllowed()
-    ? 'keys not cached yet; the Inspector fetches them'
-    : `keys not cached. ${RESTRICTED_NOTE.split(':')[0] ?? ''}: nothing is fetched`;
-  return `not checked (${why})`;
 }

@@ -1,7 +1,7 @@
 // The Token Inspector panel: one panel, reused; the host verifies and posts data, the webview renders it.
 import * as vscode from 'vscode';
-import type { InspectOutcome } from '../core/inspect.ts';
-import { parseInput } from '../core/inspect.ts';
+import { decodeInput } from '../core/verify/inspect.ts';
+import type { DecodedInput, DecodedItem, InspectOutcome } from '../core/verify/inspect.ts';
 import type { HostToInspector, InputSource, InspectorState, InspectorToken } from '../shared/protocol.ts';
 import type { KeyService } from './keyService.ts';
 import type { Log } from './log.ts';
@@ -18,8 +18,8 @@ export interface InspectorDeps {
   verifier: Verifier;
   keys: KeyService;
   log: Log;
-  /** Hands a token to the Authorizer Simulator and reveals it. */
-  simulate(token: string): Promise<void>;
+  /** Hands a token (as the Inspector found and decoded it) to the Authorizer Simulator and reveals it. */
+  simulate(item: DecodedItem): Promise<void>;
 }
 
 export const INSPECTOR_VIEW_TYPE = 'authDebugger.inspector';
@@ -30,7 +30,8 @@ export class InspectorPanel implements vscode.Disposable {
 
   private readonly disposables: vscode.Disposable[] = [];
   private readonly gate = new ReadyGate<HostToInspector>(inspectorDelivery);
-  private text = '';
+  /** The input, parsed and decoded once when it arrives; "Verify again" and "Reload keys" reuse it. */
+  private input: DecodedInput = decodeInput('');
   private source: InputSource = 'input box';
   private inputSerial = 0;
   private run = 0;
@@ -67,7 +68,12 @@ export class InspectorPanel implements vscode.Disposable {
   }
 
   /** Open (or reveal) the Inspector on `text` and verify it. */
-  static async show(deps: InspectorDeps, text: string, source: InputSource): Promise<InspectorPanel> {
+  static async show(
+    deps: InspectorDeps,
+    text: string,
+    source: InputSource,
+    decoded: DecodedInput = decodeInput(text),
+  ): Promise<InspectorPanel> {
     let inspector = InspectorPanel.current;
     if (inspector) {
       inspector.panel.reveal(undefined, false);
@@ -81,7 +87,7 @@ export class InspectorPanel implements vscode.Disposable {
       inspector = new InspectorPanel(panel, deps);
       InspectorPanel.current = inspector;
     }
-    inspector.text = text;
+    inspector.input = decoded;
     inspector.source = source;
     inspector.inputSerial++;
     await inspector.verify(false);
@@ -96,7 +102,7 @@ export class InspectorPanel implements vscode.Disposable {
     const networkAllowed = this.deps.verifier.networkAllowed();
     let outcome: InspectOutcome;
     try {
-      outcome = await this.deps.verifier.inspect(this.text, { network: true, reload });
+      outcome = await this.deps.verifier.inspectDecoded(this.input, { network: true, reload });
     } catch (error) {
       this.deps.log.error('Inspecting failed', error);
       outcome = { ok: false, message: 'The token could not be inspected; see the Auth Debugger output.' };
@@ -170,9 +176,9 @@ export class InspectorPanel implements vscode.Disposable {
           .then(() => this.post({ type: 'notice', message: 'Copied' }));
         break;
       case 'simulate': {
-        const parsed = parseInput(this.text);
-        const token = parsed.ok ? parsed.tokens[message.index]?.token : undefined;
-        if (token !== undefined) void this.deps.simulate(token);
+        // The token as found and decoded when the input arrived: nothing is parsed or decoded again.
+        const item = this.input.ok ? this.input.items[message.index] : undefined;
+        if (item !== undefined) void this.deps.simulate(item);
         break;
       }
       default: {

@@ -1,8 +1,10 @@
 // The extension's one key store: the core's cache and fetch rules, with the user's timeout and loopback setting.
 import { createHttpGet } from '../core/keys/httpGet.ts';
-import { KeyFetchError, fail, ok } from '../core/keys/keyErrors.ts';
+import { KeyFetchError } from '../core/keys/keyErrors.ts';
 import { createKeyStore } from '../core/keys/keyStore.ts';
 import type { HttpGet, KeyProvider } from '../core/keys/types.ts';
+import { keyProviderFor } from './keyAccess.ts';
+import type { KeyAccess } from './keyAccess.ts';
 import type { Log } from './log.ts';
 import { readSettings } from './settings.ts';
 
@@ -54,32 +56,13 @@ export class KeyService {
     });
   }
 
-  /** The provider to verify with: the real store, or a view of its cache that never fetches. */
-  providerFor(network: boolean): KeyProvider {
-    return network ? this.store : cacheOnly(this.store);
+  /** The provider to verify with: the real store, or the core's cache-only view of it (hover, Restricted Mode). */
+  providerFor(access: KeyAccess): KeyProvider {
+    return keyProviderFor(this.store, access);
   }
 
   /** Forget every cached key set ("Reload keys"). */
   clear(): void {
     this.store.clear();
   }
-}
-
-const NOT_FETCHED = 'keys are not fetched in Restricted Mode, and none are cached for';
-
-/** A KeyProvider over the same cache that answers from it alone (Restricted Mode). */
-export function cacheOnly(store: KeyProvider): KeyProvider {
-  return {
-    jwks: (url) => {
-      const cached = store.peekJwks(url);
-      return Promise.resolve(cached ? ok(cached) : fail('no-key', `${NOT_FETCHED} ${url}`));
-    },
-    albKey: (baseUrl, kid) => {
-      const cached = store.peekAlbKey(baseUrl, kid);
-      return Promise.resolve(cached ? ok(cached) : fail('no-key', `${NOT_FETCHED} ${baseUrl}/${kid}`));
-    },
-    peekJwks: (url) => store.peekJwks(url),
-    peekAlbKey: (baseUrl, kid) => store.peekAlbKey(baseUrl, kid),
-    clear: () => store.clear(),
-  };
 }

@@ -7,8 +7,10 @@ import type {
   WhatIfEdits,
 } from '../core/simulate/result.ts';
 import type { VerifyDeps } from '../core/keys/types.ts';
+import type { DecodeResult } from '../core/verify/inspect.ts';
 import type { HostToSimulator, SimulateRequest, SimulationView } from '../shared/protocol.ts';
 import type { ConfigIndex } from './configIndex.ts';
+import { keyAccess } from './keyAccess.ts';
 import type { KeyService } from './keyService.ts';
 import type { Log } from './log.ts';
 import { parseSimulatorMessage } from './messages.ts';
@@ -44,6 +46,8 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
   private readonly gate = new ReadyGate<HostToSimulator>(simulatorDelivery);
   private readonly disposables: vscode.Disposable[] = [];
   private run = 0;
+  /** The last token handed over with its decode (Inspector): reused while the form still holds that token. */
+  private handedOver: { token: string; decoded: DecodeResult } | undefined;
 
   constructor(private readonly deps: SimulatorDeps) {
     this.disposables.push(
@@ -79,7 +83,8 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
   }
 
   /** Put a token into the simulator's form and reveal the view. */
-  async receiveToken(token: string): Promise<void> {
+  async receiveToken(token: string, decoded?: DecodeResult): Promise<void> {
+    this.handedOver = decoded === undefined ? undefined : { token, decoded };
     // Queued by the gate until the (possibly still loading) view says ready.
     this.post({ type: 'token', token });
     await vscode.commands.executeCommand(`${SIMULATOR_VIEW_ID}.focus`);
@@ -149,9 +154,14 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
           : 'Pick a configuration first.',
       };
     const network = networkAllowed();
+    // The same access rule as the Inspector's: in Restricted Mode the core's cache-only view, whose key check
+    // is skipped with reason not-cached (the simulator then refuses: no signature was verified).
+    const access = keyAccess('verify', network);
     const started = performance.now();
     const simulation: SimulationRequest = { config: entry.config, route: request.request.trim() };
     if (request.token.trim() !== '') simulation.token = request.token;
+    if (this.handedOver !== undefined && request.token.trim() === this.handedOver.token)
+      simulation.decoded = this.handedOver.decoded;
     if (request.authorizer !== undefined) simulation.authorizer = request.authorizer;
     const edits = whatIfEdits(request);
     if (edits) simulation.whatIf = edits;
@@ -161,7 +171,7 @@ export class SimulatorViewProvider implements vscode.WebviewViewProvider, vscode
         simulation,
         // authDebugger.jwksUrls is restricted: in Restricted Mode VS Code hides the workspace's value.
         { now: nowSeconds(), keyUrls: { byIssuer: readSettings().jwksUrls } },
-        { keys: this.deps.keys.providerFor(network) },
+        { keys: this.deps.keys.providerFor(access) },
       );
     } catch (error) {
       this.deps.log.error('Simulation failed', error);

@@ -1,12 +1,15 @@
 // Where "Decode Token" gets its input: the selection, else a token on the clipboard, else a masked input box.
 import * as vscode from 'vscode';
-import { decodeReport, parseInput } from '../core/inspect.ts';
+import { decodeInput, parseInput } from '../core/verify/inspect.ts';
+import type { DecodedInput } from '../core/verify/inspect.ts';
 import type { InputSource } from '../shared/protocol.ts';
 import { locateToken } from './tokenLocator.ts';
 
 export interface TokenInput {
   text: string;
   source: InputSource;
+  /** The text already parsed and decoded (when finding it took that), so the Inspector does not do it again. */
+  decoded?: DecodedInput;
 }
 
 /** Longest selection or clipboard text considered (the core caps input at 1 MiB as well). */
@@ -61,11 +64,9 @@ export function selectionInput(): TokenInput | undefined {
 export async function clipboardInput(): Promise<TokenInput | undefined> {
   const text = await vscode.env.clipboard.readText();
   if (text.trim() === '' || text.length > MAX_INPUT) return undefined;
-  const parsed = parseInput(text);
-  const now = Date.now() / 1000;
-  if (!parsed.ok || !parsed.tokens.some((t) => decodeReport(t.token, now).kind !== 'invalid'))
-    return undefined;
-  return { text, source: 'clipboard' };
+  const decoded = decodeInput(text);
+  if (!decoded.ok || !decoded.items.some((item) => item.decoded.token.kind !== 'invalid')) return undefined;
+  return { text, source: 'clipboard', decoded };
 }
 
 /** Ask for a token in a masked input box (the token is a credential). */

@@ -1,8 +1,11 @@
 // Turns settings, secrets and trust into VerifyOptions and calls the core. The only place that verifies.
-import { decodeReport, inspectInput, inspectToken, parseInput } from '../core/inspect.ts';
-import type { InspectOutcome } from '../core/inspect.ts';
-import type { FoundToken, TokenReport, VerifyOptions } from '../core/types.ts';
+import { decodeInput, inspectDecoded, inspectDecodedInput } from '../core/verify/inspect.ts';
+import type { DecodeResult, DecodedInput, InspectOutcome } from '../core/verify/inspect.ts';
+import { HMAC_ALGORITHMS } from '../core/signature.ts';
+import type { DecodedToken, TokenReport, VerifyOptions } from '../core/types.ts';
 import type { KeyProvider } from '../core/keys/types.ts';
+import { keyAccess } from './keyAccess.ts';
+import type { KeyAccess } from './keyAccess.ts';
 import type { HmacSecrets } from './secrets.ts';
 import { readSettings } from './settings.ts';
 import type { Settings } from './settings.ts';
@@ -10,7 +13,7 @@ import { networkAllowed } from './trust.ts';
 
 /** How one verification may use the network. */
 export interface VerifyMode {
-  /** Fetch keys (false: cached keys only, as hovers and Restricted Mode require). */
+  /** Fetch keys (false: cached keys only, as hovers require; Restricted Mode forces it). */
   network: boolean;
   /** Bypass the key cache's age and cooldown ("Reload keys"). */
   reload: boolean;
@@ -24,8 +27,8 @@ export function nowSeconds(): number {
 /** Verifies with the user's expectations from settings and secrets; the core does all the checking. */
 export class Verifier {
   constructor(
-    /** The key provider; `network: false` gives one that only reads the cache. */
-    private readonly keys: (network: boolean) => KeyProvider,
+    /** The key provider for an access mode: the store, or its cache-only view (the one no-network mechanism). */
+    private readonly keys: (access: KeyAccess) => KeyProvider,
     private readonly secrets: HmacSecrets,
   ) {}
 
@@ -35,41 +38,35 @@ export class Verifier {
   }
 
   /** Inspect whatever the user pasted (a token, a header, a header block). */
-  async inspect(text: string, mode: VerifyMode): Promise<InspectOutcome> {
-    const parsed = parseInput(text);
-    if (!parsed.ok) return parsed;
+  inspect(text: string, mode: VerifyMode): Promise<InspectOutcome> {
+    return this.inspectDecoded(decodeInput(text), mode);
+  }
+
+  /** Inspect input already parsed and decoded: each token is verified from its one decode. */
+  async inspectDecoded(input: DecodedInput, mode: VerifyMode): Promise<InspectOutcome> {
+    if (!input.ok) return input;
     const settings = readSettings();
     const base = this.baseOptions(settings, mode);
-    const deps = { keys: this.keys(base.allowNetwork === true) };
-    const perToken = await Promise.all(
-      parsed.tokens.map((found) => this.optionsFor(found.token, base, settings)),
-    );
-    if (perToken.every((options) => options === base)) return inspectInput(text, base, deps);
-    if (parsed.tokens.length === 1) return inspectInput(text, perToken[0] ?? base, deps);
-    // A header block whose tokens need different key sources: inspect each header on its own, keeping the
-    // x-amzn-oidc-identity line next to the data blob so the core still cross-checks it.
-    const items: Extract<InspectOutcome, { ok: true }>['items'] = [];
-    for (const [index, found] of parsed.tokens.entries()) {
-      const outcome = await inspectInput(headerText(found, parsed.identity), perToken[index] ?? base, deps);
-      if (!outcome.ok) return outcome;
-      items.push(...outcome.items);
-    }
-    return { ok: true, headerBlock: true, items, valid: items.every((item) => item.report.valid) };
+    const keys = this.keys(keyAccess(mode.network ? 'verify' : 'hover', networkAllowed()));
+    // Per token: a header block's tokens may need different key sources (a JWKS URL or secret per issuer).
+    return inspectDecodedInput(input, (item) => this.optionsFor(item.decoded.token, base, settings), {
+      keys,
+    });
   }
 
-  /** Hover: verify against cached keys only, reusing the hover's own decode. Never waits on the network. */
-  async hoverReport(token: string, decoded?: TokenReport): Promise<TokenReport> {
+  /** Hover: verify the hover's own decode against cached keys only. Never waits on the network. */
+  async hoverReport(decoded: DecodeResult): Promise<TokenReport> {
     const settings = readSettings();
     const base = this.baseOptions(settings, { network: false, reload: false });
-    const options = await this.optionsFor(token, base, settings, decoded);
-    return inspectToken(token, options, { keys: this.keys(false) });
+    const options = await this.optionsFor(decoded.token, base, settings);
+    return inspectDecoded(decoded, options, { keys: this.keys(keyAccess('hover', networkAllowed())) });
   }
 
+  // No allowNetwork here: whether keys are fetched is decided once, by the provider keyAccess picks.
   private baseOptions(settings: Settings, mode: VerifyMode): VerifyOptions {
     const options: VerifyOptions = {
       now: nowSeconds(),
       clockSkewSeconds: settings.clockSkewSeconds,
-      allowNetwork: mode.network && networkAllowed(),
       reloadKeys: mode.reload,
     };
     if (settings.expectedClientIds.length > 0) options.audience = settings.expectedClientIds;
@@ -80,22 +77,20 @@ export class Verifier {
 
   /** Options specific to one token (a JWKS URL or HMAC secret for its issuer), or `base` itself when none. */
   private async optionsFor(
-    token: string,
+    token: Pick<DecodedToken, 'kind' | 'header' | 'payload'>,
     base: VerifyOptions,
     settings: Settings,
-    decoded?: Pick<TokenReport, 'kind' | 'header' | 'payload'>,
   ): Promise<VerifyOptions> {
-    const report = decoded ?? decodeReport(token, base.now);
-    const iss = report.payload?.['iss'];
-    const alg = report.header?.['alg'];
-    if (report.kind === 'alb-data') {
-      const client = report.header?.['client'];
+    const iss = token.payload?.['iss'];
+    const alg = token.header?.['alg'];
+    if (token.kind === 'alb-data') {
+      const client = token.header?.['client'];
       const ids = settings.expectedClientIds;
       if (ids.length === 0) return base;
       return { ...base, clientId: typeof client === 'string' && ids.includes(client) ? client : ids[0] };
     }
     if (typeof iss !== 'string') return base;
-    if (typeof alg === 'string' && /^HS/i.test(alg)) {
+    if (typeof alg === 'string' && HMAC_ALGORITHMS.includes(alg)) {
       const secret = await this.secrets.get(iss);
       if (secret)
         return { ...base, keySource: { type: 'secret', secret, label: `the HMAC secret saved for ${iss}` } };
@@ -106,12 +101,4 @@ export class Verifier {
     if (base.keySource?.type === 'alb') return { ...base, keySource: undefined };
     return base;
   }
-}
-
-function headerText(found: FoundToken, identity: string | undefined): string {
-  const value = found.scheme === undefined ? found.token : `${found.scheme} ${found.token}`;
-  const line = found.header === undefined ? value : `${found.header}: ${value}`;
-  return found.header === 'x-amzn-oidc-data' && identity !== undefined
-    ? `${line}\nx-amzn-oidc-identity: ${identity}`
-    : line;
 }

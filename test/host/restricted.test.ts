@@ -72,4 +72,33 @@ suite('Restricted Mode', () => {
     );
     assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
   });
+
+  test('hover, Inspector and simulator say "not checked" in the same words, from the same skipped key check', async () => {
+    const state = await decodeLine('token.txt');
+    const inspectorKey = state.tokens[0]?.checks.find((c) => c.id === 'key');
+    assert.equal(inspectorKey?.status, 'skip', 'a key that was not looked at is skipped, not failed');
+    assert.equal(inspectorKey?.reason, 'not-cached');
+    assert.match(inspectorKey?.message ?? '', /^not checked: .*nothing is fetched in Restricted Mode$/);
+
+    const editor = await openFixture('token.txt');
+    const hover = await ourHover(editor.document.uri, 0, columnOf(editor, 0, config.tokens.id) + 5);
+    assert.ok(hover?.includes(`**Signature:** \` ${inspectorKey?.message ?? ''} \``), hover);
+
+    const api = await extensionApi();
+    const entry = (await api.simulatorConfig()).configs.find((c) => c.label === 'authdebug.yaml');
+    assert.ok(entry);
+    const result = await api.simulate({
+      token: config.tokens.id,
+      configId: entry.id,
+      request: 'GET /orders/1',
+      authorizer: undefined,
+      whatIf: undefined,
+    });
+    assert.ok(!('failed' in result));
+    const keyStep = result.trace.find((step) => step.step === 'token.key');
+    assert.equal(keyStep?.status, 'skip', JSON.stringify(result.trace));
+    assert.equal(keyStep?.message, inspectorKey?.message);
+    assert.equal(result.decision, 'deny', 'never accepted without a verified signature');
+    assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
+  });
 });

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeToken } from '../../src/core/decode.ts';
-import { decodeReport, inspectToken } from '../../src/core/inspect.ts';
+import { decodeReport, inspectToken } from '../../src/core/verify/inspect.ts';
 import { parseInput } from '../../src/core/inputParse.ts';
 import { findDuplicateKeys, parseJsonObject } from '../../src/core/jsonText.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
 import { redactText, redactToken } from '../../src/core/redact.ts';
 import { relativeTime, isoTime } from '../../src/core/timeFormat.ts';
-import { allowedAlgorithms } from '../../src/core/verify.ts';
+import { allowedAlgorithms } from '../../src/core/verify/verifyToken.ts';
 import {
   CLIENT_ID,
   ISSUER,
@@ -218,6 +218,8 @@ describe('checks', () => {
       'warn',
       'an unpinned Cognito issuer is a warning',
     );
+    assert.equal(report.checks.find((c) => c.id === 'iss')?.reason, 'not-configured');
+    assert.equal(report.checks.find((c) => c.id === 'signature')?.reason, undefined);
   });
 
   test('scopes: any one of the required scopes, from scope or scp', async () => {
@@ -269,6 +271,8 @@ describe('checks', () => {
     );
     const r2 = await inspectToken(withAud, { now: NOW, keySource: source, audience: ['c1'] }, { keys });
     assert.equal(r2.checks.find((c) => c.id === 'aud')?.status, 'fail');
+    assert.equal(r2.checks.find((c) => c.id === 'aud')?.reason, 'mismatch');
+    assert.equal(r2.checks.find((c) => c.id === 'client_id')?.reason, 'not-applicable');
     assert.equal(r2.valid, false);
   });
 
@@ -280,6 +284,8 @@ describe('checks', () => {
     );
     const report = await inspectToken(token, { now: NOW }, { keys });
     assert.equal(report.checks.find((c) => c.id === 'key')?.status, 'fail');
+    assert.equal(report.checks.find((c) => c.id === 'key')?.reason, 'no-key-source');
+    assert.equal(report.checks.find((c) => c.id === 'signature')?.reason, 'depends');
     assert.equal(report.valid, false);
   });
 
@@ -291,7 +297,9 @@ describe('checks', () => {
       { keys },
     );
     assert.equal(report.checks.find((c) => c.id === 'key')?.status, 'skip');
+    assert.equal(report.checks.find((c) => c.id === 'key')?.reason, 'not-cached');
     assert.equal(report.checks.find((c) => c.id === 'signature')?.status, 'skip');
+    assert.equal(report.checks.find((c) => c.id === 'signature')?.reason, 'depends');
     assert.equal(report.valid, false);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeReport, inspectInput } from '../../src/core/inspect.ts';
+import { decodeReport, inspectInput } from '../../src/core/verify/inspect.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
 import type { VerifyOptions } from '../../src/core/types.ts';

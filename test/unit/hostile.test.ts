@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { inspectInput, inspectToken } from '../../src/core/inspect.ts';
+import { inspectInput, inspectToken } from '../../src/core/verify/inspect.ts';
 import { parseInput } from '../../src/core/inputParse.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
+import type { CheckReason } from '../../src/core/findings.ts';
 import type { KeyProvider } from '../../src/core/keys/types.ts';
 import type { KeySource, TokenReport, VerifyOptions } from '../../src/core/types.ts';
 import { renderReport } from '../../src/cli/render.ts';
@@ -52,7 +53,15 @@ function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
 }
 
 async function inspect(token: string, extra: Partial<VerifyOptions> = {}): Promise<TokenReport> {
-  return inspectToken(token, options(extra), { keys });
+  const report = await inspectToken(token, options(extra), { keys });
+  // Issue 10: whatever the input, every check that does not pass says why as data.
+  const unexplained = report.checks.filter((c) => c.status !== 'pass' && c.reason === undefined);
+  assert.deepEqual(unexplained, [], 'every non-pass check carries a reason');
+  return report;
+}
+
+function reason(report: TokenReport, id: string): CheckReason | undefined {
+  return report.checks.find((c) => c.id === id)?.reason;
 }
 
 function status(report: TokenReport, id: string): string | undefined {
@@ -71,10 +80,11 @@ function idToken(claims: Record<string, unknown> = {}, header: Record<string, un
   return signToken({ kid: rsa.kid, alg: 'RS256', ...header }, idClaims(claims), rsa.privateKey);
 }
 
-function assertRejected(report: TokenReport, id: string, pattern?: RegExp): void {
+function assertRejected(report: TokenReport, id: string, pattern?: RegExp, why?: CheckReason): void {
   assert.equal(report.valid, false, `expected invalid, checks: ${JSON.stringify(report.checks)}`);
   assert.equal(status(report, id), 'fail', `expected ${id} to fail: ${JSON.stringify(report.checks)}`);
   if (pattern) assert.match(message(report, id), pattern);
+  if (why) assert.equal(reason(report, id), why, `${id}: ${message(report, id)}`);
 }
 
 describe('structure', () => {
@@ -82,7 +92,7 @@ describe('structure', () => {
     for (const text of ['', 'abc', 'abc.def', 'a.b.c.d']) {
       const report = await inspect(text);
       assert.equal(report.kind, 'invalid');
-      assertRejected(report, 'format');
+      assertRejected(report, 'format', undefined, text === '' ? 'missing' : 'malformed');
     }
   });
 
@@ -90,7 +100,7 @@ describe('structure', () => {
     const jwe = `${b64url('{"alg":"RSA-OAEP","enc":"A256GCM","cty":"JWT"}')}.${b64url('k')}.${b64url('iv')}.${b64url('ct')}.${b64url('tag')}`;
     const report = await inspect(jwe);
     assert.equal(report.kind, 'jwe');
-    assertRejected(report, 'format', /encrypted/);
+    assertRejected(report, 'format', /encrypted/, 'unsupported');
     assert.equal(report.header?.['enc'], 'A256GCM');
   });
 
@@ -136,7 +146,7 @@ describe('structure', () => {
     );
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? '' : outcome.message, /JSON-serialized JWS/);
-    assertRejected(await inspect('{"protected":"x"}'), 'format');
+    assertRejected(await inspect('{"protected":"x"}'), 'format', undefined, 'unsupported');
   });
 
   test('6. "+", "/" and other non-base64url characters are invalid format', async () => {
@@ -195,7 +205,7 @@ describe('algorithms', () => {
     for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
       const token = `${b64url(JSON.stringify({ alg }))}.${b64url(JSON.stringify(idClaims()))}.`;
       const report = await inspect(token, { algorithms: ['none', 'RS256'] });
-      assertRejected(report, 'alg', /none/);
+      assertRejected(report, 'alg', /none/, 'unsupported');
       assert.ok(hasWarning(report, 'alg-none'));
     }
   });
@@ -231,8 +241,8 @@ describe('algorithms', () => {
   test('14. ES256 header carrying an RSA kid finds no matching key', async () => {
     const token = signToken({ kid: rsa.kid, alg: 'ES256' }, { sub: 'x', exp: NOW + 60 }, ec.privateKey);
     const report = await inspect(token, { issuer: undefined, clientId: undefined });
-    assertRejected(report, 'key');
-    assertRejected(report, 'signature', /no usable key/);
+    assertRejected(report, 'key', undefined, 'mismatch');
+    assertRejected(report, 'signature', /no usable key/, 'depends');
   });
 
   test('15. ECDSA psychic signature (r = s = 0) is rejected', async () => {
@@ -307,7 +317,8 @@ describe('header parameters', () => {
       albArn: ALB_ARN,
       issuer: undefined,
     });
-    assertRejected(report, 'kid', /UUID/);
+    assertRejected(report, 'kid', /UUID/, 'malformed');
+    assert.equal(reason(report, 'key'), 'depends');
     const derived = await inspect(blob, { keySource: undefined, albArn: ALB_ARN, issuer: undefined });
     assertRejected(derived, 'kid', /UUID/);
     assert.equal(server.requests.length, before);
@@ -353,12 +364,12 @@ describe('header parameters', () => {
 
   test('22. crit with unknown names, or crit: [], is rejected', async () => {
     for (const crit of [['exp'], []]) {
-      assertRejected(await inspect(idToken({}, { crit })), 'format', /crit/);
+      assertRejected(await inspect(idToken({}, { crit })), 'format', /crit/, 'unsupported');
     }
   });
 
   test('23. b64: false is rejected', async () => {
-    assertRejected(await inspect(idToken({}, { b64: false })), 'format', /b64/);
+    assertRejected(await inspect(idToken({}, { b64: false })), 'format', /b64/, 'unsupported');
   });
 
   test('24. duplicate header names are detected in the raw JSON', async () => {
@@ -369,7 +380,7 @@ describe('header parameters', () => {
       'RS256',
     );
     const report = await inspect(token);
-    assertRejected(report, 'format', /repeats "alg"/);
+    assertRejected(report, 'format', /repeats "alg"/, 'malformed');
     assert.ok(hasWarning(report, 'duplicate-key'));
   });
 
@@ -382,13 +393,14 @@ describe('header parameters', () => {
 
 describe('claims', () => {
   test('26. exp in the past, equal to now, or -1 is expired', async () => {
-    for (const exp of [NOW - 1, NOW, -1]) assertRejected(await inspect(idToken({ exp })), 'exp', /expired/);
+    for (const exp of [NOW - 1, NOW, -1])
+      assertRejected(await inspect(idToken({ exp })), 'exp', /expired/, 'expired');
   });
 
   test('27. string or null dates must be numbers', async () => {
-    assertRejected(await inspect(idToken({ exp: '9999999999' })), 'exp', /must be a number/);
-    assertRejected(await inspect(idToken({ iat: 'yesterday' })), 'iat', /must be a number/);
-    assertRejected(await inspect(idToken({ nbf: null })), 'nbf', /must be a number/);
+    assertRejected(await inspect(idToken({ exp: '9999999999' })), 'exp', /must be a number/, 'malformed');
+    assertRejected(await inspect(idToken({ iat: 'yesterday' })), 'iat', /must be a number/, 'malformed');
+    assertRejected(await inspect(idToken({ nbf: null })), 'nbf', /must be a number/, 'malformed');
   });
 
   test('28. exp: 1e400 (Infinity after parsing) is not finite', async () => {
@@ -409,7 +421,7 @@ describe('claims', () => {
   });
 
   test('30. missing exp fails for Cognito kinds and warns for generic JWTs', async () => {
-    assertRejected(await inspect(idToken({ exp: undefined })), 'exp', /no exp/);
+    assertRejected(await inspect(idToken({ exp: undefined })), 'exp', /no exp/, 'missing');
     const generic = signToken(
       { kid: rsa.kid, alg: 'RS256' },
       { sub: 'x', iss: 'https://idp.example.com' },
@@ -417,6 +429,7 @@ describe('claims', () => {
     );
     const report = await inspect(generic, { issuer: 'https://idp.example.com', clientId: undefined });
     assert.equal(status(report, 'exp'), 'warn');
+    assert.equal(reason(report, 'exp'), 'missing');
     assert.equal(report.valid, true);
   });
 
@@ -426,7 +439,7 @@ describe('claims', () => {
   });
 
   test('32. nbf in the future is not yet valid; within the clock skew it passes with a note', async () => {
-    assertRejected(await inspect(idToken({ nbf: NOW + 30 })), 'nbf', /not valid yet/);
+    assertRejected(await inspect(idToken({ nbf: NOW + 30 })), 'nbf', /not valid yet/, 'not-yet-valid');
     const skewed = await inspect(idToken({ nbf: NOW + 30 }), { clockSkewSeconds: 60 });
     assert.equal(status(skewed, 'nbf'), 'pass');
     assert.match(message(skewed, 'nbf'), /skew/);
@@ -435,12 +448,13 @@ describe('claims', () => {
   test('33. iat in the future warns', async () => {
     const report = await inspect(idToken({ iat: NOW + 600 }));
     assert.equal(status(report, 'iat'), 'warn');
+    assert.equal(reason(report, 'iat'), 'issued-in-future');
     assert.ok(hasWarning(report, 'iat-future'));
   });
 
   test('34. aud must be a string or an array of strings', async () => {
-    assertRejected(await inspect(idToken({ aud: 123 })), 'aud');
-    assertRejected(await inspect(idToken({ aud: [123, CLIENT_ID] })), 'aud', /array of strings/);
+    assertRejected(await inspect(idToken({ aud: 123 })), 'aud', undefined, 'malformed');
+    assertRejected(await inspect(idToken({ aud: [123, CLIENT_ID] })), 'aud', /array of strings/, 'malformed');
     assert.equal((await inspect(idToken({ aud: ['other', CLIENT_ID] }))).valid, true);
   });
 
@@ -449,25 +463,32 @@ describe('claims', () => {
     const report = await inspect(access);
     assert.equal(status(report, 'client_id'), 'pass');
     assert.equal(status(report, 'aud'), 'skip');
-    assertRejected(await inspect(access, { clientId: 'another' }), 'client_id');
+    assert.equal(reason(report, 'aud'), 'not-applicable');
+    assertRejected(await inspect(access, { clientId: 'another' }), 'client_id', undefined, 'mismatch');
     const id = await inspect(idToken());
     assert.equal(status(id, 'aud'), 'pass');
-    assertRejected(await inspect(idToken(), { clientId: 'another' }), 'aud');
+    assert.equal(reason(id, 'aud'), undefined);
+    assertRejected(await inspect(idToken(), { clientId: 'another' }), 'aud', undefined, 'mismatch');
   });
 
   test('36. the wrong token_use is rejected with a "wrong token kind" explanation', async () => {
     const access = signToken({ kid: rsa.kid, alg: 'RS256' }, accessClaims(), rsa.privateKey);
-    assertRejected(await inspect(access, { tokenUse: 'id' }), 'token_use', /wrong token kind.*access token/);
+    assertRejected(
+      await inspect(access, { tokenUse: 'id' }),
+      'token_use',
+      /wrong token kind.*access token/,
+      'mismatch',
+    );
     assertRejected(await inspect(idToken(), { tokenUse: 'access' }), 'token_use', /wrong token kind/);
   });
 
   test('37. issuer with a trailing slash, other case, a Cyrillic look-alike or an array mismatches', async () => {
-    assertRejected(await inspect(idToken({ iss: `${ISSUER}/` })), 'iss', /trailing slash/);
+    assertRejected(await inspect(idToken({ iss: `${ISSUER}/` })), 'iss', /trailing slash/, 'mismatch');
     assertRejected(await inspect(idToken({ iss: ISSUER.toUpperCase() })), 'iss', /case/);
     const cyrillic = await inspect(idToken({ iss: ISSUER.replace('c', '\u0441') }));
     assertRejected(cyrillic, 'iss', /non-ASCII/);
     assert.ok(hasWarning(cyrillic, 'iss-non-ascii'));
-    assertRejected(await inspect(idToken({ iss: [ISSUER] })), 'iss', /string/);
+    assertRejected(await inspect(idToken({ iss: [ISSUER] })), 'iss', /string/, 'malformed');
   });
 
   test('38. duplicate claim names are detected and fail', async () => {
@@ -560,6 +581,7 @@ describe('keys', () => {
       });
       assert.equal(report.valid, false);
       assert.equal(status(report, 'key'), 'fail', JSON.stringify(value));
+      assert.equal(reason(report, 'key'), 'malformed', JSON.stringify(value));
     }
   });
 
@@ -569,23 +591,27 @@ describe('keys', () => {
       await inspect(idToken(), { keySource: jwks(rsa.jwk, twin.jwk) }),
       'key',
       /refusing to guess|ambiguous|matches 2/,
+      'ambiguous',
     );
     assertRejected(
       await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, use: 'enc' }) }),
       'key',
       /encryption/,
+      'mismatch',
     );
     assertRejected(
       await inspect(idToken(), { keySource: jwks({ ...rsa.jwk, alg: 'RS512' }) }),
       'key',
       /RS512/,
+      'mismatch',
     );
   });
 
   test('47. RSA below 2048 bits and EC points off the curve are rejected', async () => {
     const small = rsaKey(1024, rsa.kid);
     const token = signToken({ kid: rsa.kid, alg: 'RS256' }, idClaims(), small.privateKey);
-    assertRejected(await inspect(token, { keySource: jwks(small.jwk) }), 'key');
+    // The short key is dropped (and warned about), so the set has no usable key.
+    assertRejected(await inspect(token, { keySource: jwks(small.jwk) }), 'key', /no usable keys/, 'missing');
     const offCurve = { ...ec.jwk, y: b64url(Buffer.alloc(32, 7)) };
     const generic = signToken({ kid: ec.kid, alg: 'ES256' }, { sub: 'x', exp: NOW + 60 }, ec.privateKey);
     assertRejected(

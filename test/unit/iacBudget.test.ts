@@ -263,15 +263,15 @@ void describe('configuration file size cap', () => {
   void it('names the file, its size and the limit', () => {
     assert.equal(
       configFileTooLarge('config.yaml', Math.round(3.2 * 1024 * 1024) + 20),
-      'config.yaml is 3.3 MB; the limit is 2 MB',
+      'config.yaml is 3.3 MB; the limit is 1 MB',
     );
     assert.equal(configFileTooLarge('config.yaml', MAX_CONFIG_FILE_BYTES), undefined);
     assert.equal(
       configFileTooLarge('config.yaml', MAX_CONFIG_FILE_BYTES + 1),
-      'config.yaml is 2.1 MB; the limit is 2 MB',
+      'config.yaml is 1.1 MB; the limit is 1 MB',
     );
     const loaded = loadConfig('template.yaml', 'x'.repeat(MAX_CONFIG_FILE_BYTES + 1));
-    assert.deepEqual(loaded.ok ? [] : loaded.errors, ['template.yaml is 2.1 MB; the limit is 2 MB']);
+    assert.deepEqual(loaded.ok ? [] : loaded.errors, ['template.yaml is 1.1 MB; the limit is 1 MB']);
   });
 
   void it('the CLI reads no more than the cap and says so in one line', async () => {
@@ -293,13 +293,13 @@ void describe('configuration file size cap', () => {
     await assert.rejects(
       runRoutes(['--config', big], io),
       (error: unknown) =>
-        error instanceof UsageError && error.message === `${big} is 3.3 MB; the limit is 2 MB`,
+        error instanceof UsageError && error.message === `${big} is 3.3 MB; the limit is 1 MB`,
     );
     // An io that ignores the cap (tests read whole files) still gets the same message from the core.
     await assert.rejects(
       runRoutes(['--config', big], { ...io, readFile: (p) => readFile(p, 'utf8') }),
       (error: unknown) =>
-        error instanceof UsageError && error.message === `${big} is 3.3 MB; the limit is 2 MB`,
+        error instanceof UsageError && error.message === `${big} is 3.3 MB; the limit is 1 MB`,
     );
     assert.deepEqual(out, []);
   });

@@ -75,7 +75,7 @@ void describe('authdbg routes --json', () => {
         ['web', 'alb'],
       ],
     );
-    assert.ok(doc.warnings.some((w) => w.id === 'cognito-id-token-only'));
+    assert.ok(doc.warnings.some((w) => w.id === 'cognito-no-scopes'));
   });
   void it('reads infrastructure code too (SAM with default scopes, NONE and [] overrides)', async () => {
     const cli = io();

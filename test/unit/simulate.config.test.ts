@@ -42,10 +42,10 @@ void describe('authdebug.yaml: a complete file', () => {
   void it('flags the traps: Cognito without scopes, cached ${methodArn} policy on {proxy+}', () => {
     assert.ok(result.ok);
     const ids = result.config.warnings.map((w) => w.id);
-    assert.ok(ids.includes('cognito-id-token-only'));
+    assert.ok(ids.includes('cognito-no-scopes'));
     assert.ok(ids.includes('lambda-cache-proxy'));
     assert.match(
-      result.config.warnings.find((w) => w.id === 'cognito-id-token-only')?.message ?? '',
+      result.config.warnings.find((w) => w.id === 'cognito-no-scopes')?.message ?? '',
       /^authdebug\.yaml:31: GET \/orders\/\{id\}/,
     );
   });

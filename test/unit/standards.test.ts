@@ -13,8 +13,8 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { SCOPE_RULES, readAudiences, readScopes } from '../../src/core/claims.ts';
 import type { ScopeRuleName } from '../../src/core/claims.ts';
 import { decodeToken } from '../../src/core/decode.ts';
-import type { CheckId } from '../../src/core/findings.ts';
-import { inspectToken } from '../../src/core/inspect.ts';
+import type { CheckId, CheckReason } from '../../src/core/findings.ts';
+import { inspectToken } from '../../src/core/verify/inspect.ts';
 import { parseJsonObject } from '../../src/core/jsonText.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';
@@ -41,6 +41,10 @@ function status(report: TokenReport, id: CheckId): string | undefined {
 
 function message(report: TokenReport, id: CheckId): string {
   return report.checks.find((c) => c.id === id)?.message ?? '';
+}
+
+function reasonOf(report: TokenReport, id: CheckId): CheckReason | undefined {
+  return report.checks.find((c) => c.id === id)?.reason;
 }
 
 // ---------------------------------------------------------------- RFC 8259: duplicate member names
@@ -229,6 +233,8 @@ describe('RFC 7517: a key is selected only when use, key_ops, alg and kty/crv al
       );
       assert.equal(status(report, 'key'), 'fail', c.alg);
       assert.match(message(report, 'key'), c.reason, `${c.alg}: ${message(report, 'key')}`);
+      // The kid names a key, which these rules exclude: a mismatch, not a missing key.
+      assert.equal(reasonOf(report, 'key'), 'mismatch', c.alg);
     }
   });
 
@@ -361,6 +367,8 @@ describe('HMAC secrets: weak per algorithm, and public keys as secrets are the c
       const refused = await inspectToken(token, { now: NOW, keySource }, { keys });
       assert.equal(status(refused, 'key'), 'fail', name);
       assert.match(message(refused, 'key'), /algorithm-confusion/, name);
+      assert.equal(reasonOf(refused, 'key'), 'unsupported', name);
+      assert.equal(reasonOf(refused, 'signature'), 'depends', name);
       assert.equal(refused.valid, false, name);
       const allowed = await inspectToken(
         token,
@@ -461,6 +469,7 @@ describe('RFC 7519: registered claims have their types', () => {
       const report = await check(claims);
       assert.equal(status(report, id), 'fail', JSON.stringify(claims));
       assert.match(message(report, id), pattern, JSON.stringify(claims));
+      assert.equal(reasonOf(report, id), 'malformed', JSON.stringify(claims));
       assert.equal(report.valid, false);
     }
     const exp = await inspectToken(

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { inspectToken } from '../../src/core/inspect.ts';
+import { inspectToken } from '../../src/core/verify/inspect.ts';
 import { createHttpGet } from '../../src/core/keys/httpGet.ts';
 import { parsePem } from '../../src/core/keys/jwks.ts';
 import { createKeyStore } from '../../src/core/keys/keyStore.ts';

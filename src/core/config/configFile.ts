@@ -1,9 +1,10 @@
 // Reads authdebug.yaml / authdebug.json strictly: every error names the file, the line and the key.
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Warning } from '../findings.ts';
+import type { Warning, WarningSource } from '../findings.ts';
 import { warning } from '../findings.ts';
 import { BudgetExceeded, ReadBudget } from './budget.ts';
+import { routeTraps } from './traps.ts';
 import { aliasTargets } from './yamlAliases.ts';
 import {
   isAlbArn,
@@ -91,8 +92,15 @@ class Reader {
     this.errors.push(`${this.file}:${line}: ${message}`);
   }
 
-  warn(id: string, node: Node | null | undefined, message: string): void {
-    this.warnings.push(warning(id, `${this.file}:${this.line(node)}: ${message}`));
+  /** A warning at the node's line; `about` names the route or authorizer it concerns (traces attach by it). */
+  warn(
+    id: string,
+    node: Node | null | undefined,
+    message: string,
+    about: Pick<WarningSource, 'route' | 'authorizer'> = {},
+  ): void {
+    const line = this.line(node);
+    this.warnings.push(warning(id, `${this.file}:${line}: ${message}`, { file: this.file, line, ...about }));
   }
 
   resolve(node: unknown): Node | null {
@@ -417,6 +425,7 @@ function readCognito(reader: Reader, path: string, line: number, config: Authori
           'validation-regex-unsupported',
           regex.value,
           `${path}.validationRegex cannot be evaluated by the simulator: ${compiled.message}`,
+          { authorizer: config.name },
         );
       }
     }
@@ -664,38 +673,12 @@ function readRoute(
     const value = readRbac(reader, rbac.value, `${path}.rbac`, reader.line(rbac.key));
     if (value) route.rbac = value;
   }
-  if (authorizerType === 'cognito' && route.scopes.length === 0) {
-    reader.warn(
-      'cognito-id-token-only',
-      node,
-      `${route.route}: a Cognito authorizer on a method without scopes accepts only ID tokens (an access token gets 401)`,
-    );
-  }
-  if (
-    (authorizerType === 'lambda' ||
-      authorizerType === 'alb' ||
-      authorizerType === 'none' ||
-      authorizerType === 'iam') &&
-    route.scopes.length > 0
-  ) {
-    reader.warn(
-      `${authorizerType}-scopes-ignored`,
-      scopes?.value ?? node,
-      `${route.route}: scopes on a ${authorizerType === 'none' ? 'route without authorizer' : `${authorizerType}-authorized route`} are ignored by AWS`,
-    );
-  }
-  if (
-    authorizer?.type === 'lambda' &&
-    (authorizer.resultTtlSeconds ?? 300) > 0 &&
-    /\{[^{}]+\+\}/.test(route.path) && // [^{}] not [^}]: one pass, not a rescan per "{"
-    JSON.stringify(authorizer.policy ?? null).includes('${methodArn}')
-  ) {
-    reader.warn(
-      'lambda-cache-proxy',
-      node,
-      `${route.route}: the Lambda policy allows only the invoked method ARN and results are cached for ${authorizer.resultTtlSeconds ?? 300}s, so other paths of this proxy route get 403 from the cache`,
-    );
-  }
+  // The same traps, ids and wording as in infrastructure files (config/traps.ts).
+  reader.warnings.push(
+    ...routeTraps(route, authorizer, reader.file, {
+      lines: { scopes: scopes ? reader.line(scopes.value) : undefined },
+    }),
+  );
   return route;
 }
 

@@ -1,7 +1,7 @@
 // ALB listeners and listener rules with authenticate-cognito / authenticate-oidc actions -> alb authorizers and routes.
 import type { AuthorizerConfig } from '../config/model.ts';
 import { userPoolId } from './authorizerValues.ts';
-import type { RouteAuth } from './configBuilder.ts';
+import type { RouteAuth, WarningAbout } from './configBuilder.ts';
 import { isPlaceholder } from './intrinsics.ts';
 import { isObj, own } from './objects.ts';
 import type { Obj } from './objects.ts';
@@ -159,14 +159,21 @@ function actionAuth(
     const type = r.text(own(action, 'Type'))?.toLowerCase();
     if (type === 'authenticate-cognito' || type === 'authenticate-oidc' || type === 'jwt-validation') {
       const config = actionAuthorizer(ctx, type, action, listener.albArn);
+      const about: WarningAbout = { authorizer: { api: listener.api, id: owner.id } };
       if (listener.protocol === 'HTTP' && type !== 'jwt-validation') {
-        ctx.out.warn('alb-https-only', `${owner.id}: ${type} works only on HTTPS listeners`, owner.line);
+        ctx.out.warn(
+          'alb-https-only',
+          `${owner.id}: ${type} works only on HTTPS listeners`,
+          owner.line,
+          about,
+        );
       }
       if (type === 'jwt-validation') {
         ctx.out.warn(
           'alb-jwt-validation',
           `${owner.id}: the ALB jwt-validation action is simulated like an API Gateway JWT authorizer (issuer, expiry, scopes)`,
           owner.line,
+          about,
         );
       }
       ctx.out.addAuthorizer({

@@ -8,12 +8,13 @@ import {
   ttlSeconds,
   userPoolId,
 } from './authorizerValues.ts';
-import type { RouteAuth } from './configBuilder.ts';
+import type { RouteAuth, WarningAbout } from './configBuilder.ts';
 import { isIntrinsic } from './intrinsics.ts';
 import { isObj, own, ownCi } from './objects.ts';
 import { isOpenApiDocument, readOpenApiDocument } from './openApiReader.ts';
 import { referenceName, resourcesOfType } from './readerContext.ts';
 import type { ReadContext, TemplateResource } from './readerContext.ts';
+import { checkedValidationExpression } from './validationExpression.ts';
 
 type Draft = Omit<AuthorizerConfig, 'name' | 'source'>;
 
@@ -63,6 +64,7 @@ function readRestApis(ctx: ReadContext): void {
         type === 'CUSTOM' ? 'lambda' : 'cognito',
         where,
         method.line,
+        { api, method: verb, path },
       );
     } else if (type === 'NONE' && authorizerId !== undefined && r.resolve(authorizerId) !== undefined) {
       const literal = authorizerId === 'AWS::NoValue';
@@ -72,12 +74,14 @@ function readRestApis(ctx: ReadContext): void {
           ? `${where}: AuthorizerId is the literal string "AWS::NoValue" (not {"Ref": "AWS::NoValue"}); API Gateway ignores it because AuthorizationType is NONE`
           : `${where}: AuthorizerId is set but AuthorizationType is NONE; the method is open`,
         method.line,
+        { route: { api, method: verb, path } },
       );
     } else if (type !== 'NONE') {
       ctx.out.warn(
         'unsupported-authorizer',
         `${where}: AuthorizationType ${type} is not simulated`,
         method.line,
+        { route: { api, method: verb, path } },
       );
     }
     ctx.out.addRoute({ api, apiKind: 'rest', method: verb, path, auth, scopes, line: method.line });
@@ -136,12 +140,14 @@ function readHttpApis(ctx: ReadContext): void {
         type === 'JWT' ? 'jwt' : 'lambda',
         where,
         route.line,
+        { api, method, path },
       );
     } else if (type !== 'NONE') {
       ctx.out.warn(
         'unsupported-authorizer',
         `${where}: AuthorizationType ${type} is not simulated`,
         route.line,
+        { route: { api, method, path } },
       );
     }
     const scopes = r.list(own(p, 'AuthorizationScopes')) ?? [];
@@ -178,6 +184,7 @@ function linkAuthorizer(
   expected: AuthorizerType,
   where: string,
   line: number | undefined,
+  route: NonNullable<WarningAbout['route']>,
 ): RouteAuth {
   const target = ctx.resolver.refTarget(value);
   const declared = target ? ctx.out.authorizer(api, target) : undefined;
@@ -187,6 +194,7 @@ function linkAuthorizer(
         'authorizer-type-mismatch',
         `${where}: the method expects a ${expected} authorizer but ${target} is ${declared.config.type}; using ${declared.config.type}`,
         line,
+        { route, authorizer: { api, id: target } },
       );
     }
     return { kind: 'authorizer', api, id: target };
@@ -198,6 +206,7 @@ function linkAuthorizer(
       'unknown-authorizer',
       `${where}: authorizer ${shown} is not declared in this template; a ${expected} authorizer with placeholder values stands in for it`,
       line,
+      { route, authorizer: { api, id } },
     );
     const stub: Omit<AuthorizerConfig, 'name' | 'source'> =
       expected === 'cognito'
@@ -244,7 +253,14 @@ function restAuthorizer(ctx: ReadContext, resource: TemplateResource): Draft | u
     );
     return undefined;
   }
-  if (regex !== undefined) config.validationRegex = regex;
+  if (regex !== undefined) {
+    config.validationRegex = checkedValidationExpression(
+      ctx,
+      regex,
+      `${resource.id} IdentityValidationExpression`,
+      ctx.lineOf(p, 'IdentityValidationExpression') ?? resource.line,
+    );
+  }
   return config;
 }
 

@@ -1,7 +1,7 @@
 // Collects what the readers find (APIs, authorizers, routes) and turns it into one SimConfig with unique names.
 import { regionOfPoolOrIssuer } from '../awsIdentifiers.ts';
 import { warning } from '../findings.ts';
-import type { Warning } from '../findings.ts';
+import type { Warning, WarningSource } from '../findings.ts';
 import type {
   ApiCoordinates,
   ApiKind,
@@ -54,9 +54,17 @@ const PLACEHOLDER_KEYS = [
   'authorizationEndpoint',
 ] as const;
 
+/** What a reader's warning is about, named as the reader knows it (authorizer names are made unique at build). */
+export interface WarningAbout {
+  route?: { api: string; method: string; path: string };
+  authorizer?: { api: string; id: string };
+}
+
 /** Accumulates reader output for one file; `build()` names authorizers uniquely and adds the trap warnings. */
 export class ConfigBuilder {
   readonly warnings: Warning[] = [];
+  // What each warning (by position in `warnings`) is about, resolved into its source by build().
+  private readonly about = new Map<number, WarningAbout>();
   private readonly apis = new Map<string, ApiCoordinates>();
   private readonly authorizers = new Map<string, AuthorizerDraft>();
   private readonly routes: RouteDraft[] = [];
@@ -66,9 +74,12 @@ export class ConfigBuilder {
 
   constructor(readonly file: string) {}
 
-  /** Record a warning, tagged with a line when known. */
-  warn(id: string, message: string, line?: number): void {
-    this.warnings.push(warning(id, line ? `${message} (line ${line})` : message));
+  /** Record a warning, tagged with a line when known and with the route or authorizer it is about. */
+  warn(id: string, message: string, line?: number, about?: WarningAbout): void {
+    const source: WarningSource = { file: this.file };
+    if (line) source.line = line;
+    if (about) this.about.set(this.warnings.length, about);
+    this.warnings.push(warning(id, line ? `${message} (line ${line})` : message, source));
   }
 
   /** Declare an API (first declaration wins; a later one may only fill a missing stage). */
@@ -163,10 +174,29 @@ export class ConfigBuilder {
       api: first ?? { region: '${AWS::Region}', accountId: '${AWS::AccountId}', apiId: '', stage: '' },
       authorizers,
       routes,
-      warnings: [...this.warnings, ...trapWarnings(routes, authorizers, preflight)],
+      warnings: [
+        ...this.warnings.map((w, index) => this.withSubject(w, this.about.get(index), names)),
+        ...trapWarnings(this.file, routes, authorizers, preflight),
+      ],
     };
     if (this.apis.size > 1) config.apis = apis;
     return config;
+  }
+
+  // The route key and unique authorizer name a reader's warning is about, once names are final.
+  private withSubject(w: Warning, about: WarningAbout | undefined, names: Map<string, string>): Warning {
+    if (!about) return w;
+    const source: WarningSource = { ...w.source };
+    if (about.route) {
+      const { api, method, path } = about.route;
+      source.route = method === '$default' ? '$default' : `${method} ${path}`;
+      source.api = api;
+    }
+    if (about.authorizer) {
+      const name = names.get(authorizerKey(about.authorizer.api, about.authorizer.id));
+      if (name !== undefined) source.authorizer = name;
+    }
+    return { ...w, source };
   }
 
   private source(line: number | undefined): SourceRef | undefined {

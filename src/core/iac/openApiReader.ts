@@ -8,10 +8,11 @@ import {
   ttlSeconds,
   userPoolId,
 } from './authorizerValues.ts';
-import type { RouteAuth } from './configBuilder.ts';
+import type { RouteAuth, WarningAbout } from './configBuilder.ts';
 import { entries, isObj, own, ownCi } from './objects.ts';
 import type { Obj } from './objects.ts';
 import type { ReadContext } from './readerContext.ts';
+import { checkedValidationExpression } from './validationExpression.ts';
 
 /** Where an OpenAPI document's routes go, and SAM's defaults when it is a SAM `DefinitionBody`. */
 export interface OpenApiTarget {
@@ -62,12 +63,16 @@ export function readOpenApiDocument(doc: Obj, target: OpenApiTarget, ctx: ReadCo
       const method = isDefault ? '$default' : verb;
       const line = ctx.lineOf(item, key);
       const where = `${isDefault ? '$default' : `${verb} ${path}`} on ${target.api}`;
+      const about: WarningAbout = {
+        route: { api: target.api, method, path: isDefault ? '$default' : path },
+      };
       const ownSecurity = own(operation, 'security');
       let chosen: { auth: RouteAuth; scopes: string[]; apiKey: boolean };
-      if (Array.isArray(ownSecurity)) chosen = fromSecurity(ownSecurity, schemes, target, ctx, where, line);
+      if (Array.isArray(ownSecurity))
+        chosen = fromSecurity(ownSecurity, schemes, target, ctx, where, line, about);
       else if (target.defaultAuth) chosen = { ...target.defaultAuth, apiKey: false };
       else if (Array.isArray(topSecurity))
-        chosen = fromSecurity(topSecurity, schemes, target, ctx, where, line);
+        chosen = fromSecurity(topSecurity, schemes, target, ctx, where, line, about);
       else chosen = { auth: { kind: 'none' }, scopes: [], apiKey: false };
       if (chosen.apiKey) apiKeyRoutes++;
       ctx.out.addRoute({
@@ -160,7 +165,14 @@ function schemeAuthorizer(
         resultTtlSeconds: ttl,
       };
       const regex = r.text(own(extension, 'identityValidationExpression'));
-      if (regex !== undefined) config.validationRegex = regex;
+      if (regex !== undefined) {
+        config.validationRegex = checkedValidationExpression(
+          ctx,
+          regex,
+          `${where} identityValidationExpression`,
+          ctx.lineOf(extension, 'identityValidationExpression') ?? line,
+        );
+      }
       return config;
     }
     case 'request': {
@@ -205,6 +217,7 @@ function fromSecurity(
   ctx: ReadContext,
   where: string,
   line: number | undefined,
+  about: WarningAbout,
 ): { auth: RouteAuth; scopes: string[]; apiKey: boolean } {
   let apiKey = false;
   let chosen: { auth: RouteAuth; scopes: string[] } | undefined;
@@ -221,6 +234,7 @@ function fromSecurity(
           'unknown-authorizer',
           `${where}: security scheme "${name}" is not declared; the operation is listed without it`,
           line,
+          about,
         );
         continue;
       }
@@ -241,6 +255,7 @@ function fromSecurity(
       'multiple-authorizers',
       `${where}: several security requirements; API Gateway applies one authorizer per method, the first is used`,
       line,
+      about,
     );
   }
   return { ...(chosen ?? { auth: { kind: 'none' }, scopes: [] }), apiKey };

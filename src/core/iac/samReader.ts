@@ -8,13 +8,14 @@ import {
   ttlSeconds,
   userPoolId,
 } from './authorizerValues.ts';
-import type { RouteAuth } from './configBuilder.ts';
+import type { RouteAuth, WarningAbout } from './configBuilder.ts';
 import { isIntrinsic } from './intrinsics.ts';
 import { entries, isObj, objAt, own, ownCi } from './objects.ts';
 import type { Obj } from './objects.ts';
 import { isOpenApiDocument, readOpenApiDocument } from './openApiReader.ts';
 import { referenceName, resourcesOfType } from './readerContext.ts';
 import type { ReadContext } from './readerContext.ts';
+import { checkedValidationExpression } from './validationExpression.ts';
 
 /** What routes of one SAM API need to know about its `Auth`. */
 interface SamApi {
@@ -155,7 +156,13 @@ function samAuthorizer(
       identitySource: r.text(own(identity, 'Header')) ?? 'Authorization',
     };
     const regex = r.text(own(identity, 'ValidationExpression'));
-    if (regex !== undefined) config.validationRegex = regex;
+    if (regex !== undefined)
+      config.validationRegex = checkedValidationExpression(
+        ctx,
+        regex,
+        `${where} Identity.ValidationExpression`,
+        ctx.lineOf(identity, 'ValidationExpression') ?? line,
+      );
   } else if (kind === 'http' && own(def, 'JwtConfiguration') !== undefined) {
     const jwt = r.branch(own(def, 'JwtConfiguration'));
     config = {
@@ -183,7 +190,13 @@ function samAuthorizer(
         resultTtlSeconds: ttl,
       };
       const regex = r.text(own(identity, 'ValidationExpression'));
-      if (regex !== undefined) config.validationRegex = regex;
+      if (regex !== undefined)
+        config.validationRegex = checkedValidationExpression(
+          ctx,
+          regex,
+          `${where} Identity.ValidationExpression`,
+          ctx.lineOf(identity, 'ValidationExpression') ?? line,
+        );
     }
     if (kind === 'http') {
       const version = r.text(own(def, 'AuthorizerPayloadFormatVersion'));
@@ -233,6 +246,7 @@ function routeAuth(
   eventAuth: Obj | undefined,
   where: string,
   line: number | undefined,
+  about: WarningAbout = {},
 ): { auth: RouteAuth; scopes: string[] } {
   const name = ctx.resolver.text(own(eventAuth, 'Authorizer')) ?? api.defaultAuthorizer;
   if (!name || name === 'NONE') return { auth: { kind: 'none' }, scopes: [] };
@@ -243,6 +257,7 @@ function routeAuth(
       'unknown-authorizer',
       `${where}: authorizer "${name}" is not declared in ${api.name}'s Auth.Authorizers; listed as unauthenticated`,
       line,
+      about,
     );
     return { auth: { kind: 'none' }, scopes: [] };
   }
@@ -282,16 +297,18 @@ function addEventRoute(
     method = verb;
     routePath = path;
   }
+  const about: WarningAbout = { route: { api: api.name, method, path: routePath } };
   if (!['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'ANY', '$default'].includes(method)) {
     ctx.out.warn(
       'unusual-method',
       `${where}: Method "${method}" is not an HTTP verb API Gateway routes on; only requests with that exact verb would match`,
       line,
+      about,
     );
   }
   const eventAuth = objAt(props, 'Auth');
   if (flag(own(eventAuth, 'ApiKeyRequired'), r) === true) api.apiKeyRoutes++;
-  const { auth, scopes } = routeAuth(ctx, api, eventAuth, where, line);
+  const { auth, scopes } = routeAuth(ctx, api, eventAuth, where, line, about);
   ctx.out.addRoute(
     { api: api.name, apiKind: api.kind, method, path: routePath, auth, scopes, line },
     eventAuth !== undefined &&

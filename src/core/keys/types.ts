@@ -55,7 +55,9 @@ export interface KeyError {
     | 'network'
     | 'invalid-kid'
     | 'invalid-pem'
-    | 'no-key';
+    | 'no-key'
+    /** A cache-only view (hover, Restricted Mode) holds no copy: nothing was looked at, nothing failed. */
+    | 'not-cached';
   message: string;
 }
 

@@ -1,5 +1,5 @@
 // Finding the identity-source header value in whatever the user gave: a bare token, a header, a header block.
-import { parseInput } from '../inspect.ts';
+import { parseInput } from '../verify/inspect.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
 

@@ -1,4 +1,5 @@
 // What a simulation returns: the response AWS would send, the step that decided, and a trace of every step.
+import type { DecodeResult } from '../types.ts';
 import type { JsonObject } from '../types.ts';
 import type { AuthorizerType, RouteAuthorizerType, SimConfig } from '../config/model.ts';
 
@@ -44,6 +45,11 @@ export interface SimulationRequest {
   route: string;
   /** Anything inspect accepts: a bare token, `Bearer ...`, a header block. Absent = no identity source. */
   token?: string;
+  /**
+   * The token already decoded (the Inspector, the hover): reused instead of decoding again when it is the token
+   * found in `token`; without `token`, it is the bare value of the authorizer's identity source.
+   */
+  decoded?: DecodeResult;
   /** Use this authorizer instead of the route's. */
   authorizer?: string;
   whatIf?: WhatIfEdits;

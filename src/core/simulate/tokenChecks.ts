@@ -1,6 +1,7 @@
 // Token verification for each authorizer kind: the right VerifyOptions for inspect, and AWS's reading of the result.
 import type { Check, CheckId } from '../findings.ts';
-import { inspectToken } from '../inspect.ts';
+import { inspectDecoded } from '../verify/inspect.ts';
+import type { DecodeResult } from '../verify/inspect.ts';
 import {
   albKeyBaseUrl,
   cognitoJwksUrl,
@@ -11,7 +12,6 @@ import {
 import { displayText } from '../keys/keyErrors.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import type { JsonObject, KeySource, TokenReport, VerifyOptions } from '../types.ts';
-import { decodeReport } from '../inspect.ts';
 import { poolIssuer } from '../config/configFile.ts';
 import type { AuthorizerConfig } from '../config/model.ts';
 import type { TraceStep, UserKeyUrls } from './result.ts';
@@ -139,7 +139,8 @@ function traceChecks(report: TokenReport, ctx: VerifyContext, ignore: readonly C
       );
       continue;
     }
-    if (c.status === 'skip') continue;
+    // Keys not looked at (cache only: Restricted Mode) are shown as the Inspector shows them: skipped.
+    if (c.status === 'skip' && c.reason !== 'not-cached') continue;
     out.push(step(`token.${c.id}`, c.status, `${c.message}${detail(c)}`));
   }
   for (const w of report.warnings) out.push(step('token.warning', 'warn', w.message));
@@ -147,16 +148,18 @@ function traceChecks(report: TokenReport, ctx: VerifyContext, ignore: readonly C
 }
 
 function firstFailure(report: TokenReport, ignore: readonly CheckId[]): Check | undefined {
-  return report.checks.find((c) => c.status === 'fail' && !ignore.includes(c.id));
+  const failed = report.checks.find((c) => c.status === 'fail' && !ignore.includes(c.id));
+  // A key not looked at is not a failed key, but a signature nobody verified never lets the token through.
+  return failed ?? report.checks.find((c) => c.id === 'key' && c.reason === 'not-cached');
 }
 
 async function run(
-  token: string,
+  decoded: DecodeResult,
   options: VerifyOptions,
   ctx: VerifyContext,
   ignore: readonly CheckId[],
 ): Promise<TokenVerdict> {
-  const report = await inspectToken(token, options, ctx.deps);
+  const report = await inspectDecoded(decoded, options, ctx.deps);
   return {
     report,
     failed: firstFailure(report, ignore),
@@ -172,12 +175,12 @@ function base(ctx: VerifyContext): Pick<VerifyOptions, 'now' | 'clockSkewSeconds
 /** REST COGNITO_USER_POOLS: pick the trusted pool matching `iss`, expect the token kind the method implies. */
 export async function verifyCognito(
   auth: AuthorizerConfig,
-  token: string,
+  decoded: DecodeResult,
   tokenUse: 'id' | 'access' | undefined,
   ctx: VerifyContext,
 ): Promise<TokenVerdict & { issuer: string }> {
   const issuers = cognitoIssuers(auth);
-  const iss = decodeReport(token, ctx.now).payload?.iss;
+  const iss = decoded.token.payload?.iss;
   const trusted = trustedIssuer(auth, iss);
   const issuer = trusted ?? issuers[0] ?? '';
   const keySource = jwksSource(auth, issuer, ctx);
@@ -191,7 +194,7 @@ export async function verifyCognito(
   if (keySource) options.keySource = keySource;
   if (tokenUse) options.tokenUse = tokenUse;
   if (auth.clientId !== undefined) options.clientId = auth.clientId;
-  const verdict = await run(token, options, ctx, ['scope', 'signer', 'client', 'identity']);
+  const verdict = await run(decoded, options, ctx, ['scope', 'signer', 'client', 'identity']);
   if (!keySource) explainMissingKeyUrl(verdict, issuer);
   const note = trusted === undefined ? undefined : issuerFormatNote(trusted);
   if (note !== undefined) verdict.trace.unshift(step('token.iss', 'info', note));
@@ -212,7 +215,7 @@ export async function verifyCognito(
 /** HTTP API (and REST) JWT authorizer: issuer, audience list (client_id only without aud), RS256 only. */
 export async function verifyJwt(
   auth: AuthorizerConfig,
-  token: string,
+  decoded: DecodeResult,
   ctx: VerifyContext,
 ): Promise<TokenVerdict> {
   const issuer = auth.issuer ?? '';
@@ -225,7 +228,7 @@ export async function verifyJwt(
     scopeRule: 'jwt-authorizer',
   };
   if (keySource) options.keySource = keySource;
-  const verdict = await run(token, options, ctx, ['token_use', 'scope', 'signer', 'client', 'identity']);
+  const verdict = await run(decoded, options, ctx, ['token_use', 'scope', 'signer', 'client', 'identity']);
   if (!keySource) explainMissingKeyUrl(verdict, issuer);
   return verdict;
 }
@@ -233,7 +236,7 @@ export async function verifyJwt(
 /** ALB x-amzn-oidc-data: ES256 over the padded text, signer = the configured ARN, client when known. */
 export async function verifyAlbBlob(
   auth: AuthorizerConfig,
-  blob: string,
+  blob: DecodeResult,
   ctx: VerifyContext,
 ): Promise<TokenVerdict> {
   const options: VerifyOptions = { ...base(ctx), keySource: albKeySource(auth), algorithms: ['ES256'] };

@@ -1,7 +1,7 @@
 // "What if the token said...": edit claims, re-sign with a throwaway key, and verify as usual minus the signature.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { decodeReport } from '../inspect.ts';
+import type { DecodeResult } from '../verify/inspect.ts';
 import type { KeyProvider, KeyResult, KeySet, VerificationKey } from '../keys/types.ts';
 import type { JsonObject, JsonValue } from '../types.ts';
 import { setOwn } from './backendContext.ts';
@@ -99,10 +99,10 @@ function keySet(source: string, key: VerificationKey): KeyResult<KeySet> {
   return { ok: true, value: { source, keys: [key], warnings: [], fetchedAt: undefined, stale: false } };
 }
 
-/** Edit the claims of `token` and re-sign it so every check but the signature runs as usual. */
-export function editToken(token: string, edits: WhatIfEdits, now: number): EditedToken {
-  const report = decodeReport(token, now);
-  const segments = token.trim().split('.');
+/** Edit the claims of a decoded token and re-sign it so every check but the signature runs as usual. */
+export function editToken(decoded: DecodeResult, edits: WhatIfEdits): EditedToken {
+  const report = decoded.token;
+  const segments = report.text.split('.');
   if (!report.payload || !report.header || segments.length !== 3) {
     return { ok: false, message: 'the token could not be decoded, so its claims cannot be edited' };
   }

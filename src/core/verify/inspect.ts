@@ -1,87 +1,124 @@
 // Entry points of the core: read pasted input, decode, verify. Pure: no vscode, time and network injected.
-import { claimMeaning, TIME_CLAIMS } from './claimMeanings.ts';
-import { decodeToken } from './decode.ts';
-import type { DecodeResult } from './decode.ts';
-import { check } from './findings.ts';
-import type { Check } from './findings.ts';
-import { parseInput } from './inputParse.ts';
-import { lintToken } from './lints.ts';
-import { redactToken } from './redact.ts';
-import { timeInfo } from './timeFormat.ts';
-import type { VerifyDeps } from './keys/types.ts';
-import type { ClaimInfo, JsonObject, JsonValue, TokenReport, VerifyOptions } from './types.ts';
-import { isValid, verifyDecoded } from './verify.ts';
+import { claimMeaning, TIME_CLAIMS } from '../claimMeanings.ts';
+import { decodeToken } from '../decode.ts';
+import type { DecodeResult } from '../decode.ts';
+import { check } from '../findings.ts';
+import type { Check } from '../findings.ts';
+import { parseInput } from '../inputParse.ts';
+import { lintToken } from '../lints.ts';
+import { redactToken } from '../redact.ts';
+import { timeInfo } from '../timeFormat.ts';
+import type { VerifyDeps } from '../keys/types.ts';
+import type { ClaimInfo, FoundToken, JsonObject, JsonValue, TokenReport, VerifyOptions } from '../types.ts';
+import { identityCheck } from './claimChecks.ts';
+import { isValid, verifyDecoded } from './verifyToken.ts';
 
 export { parseInput };
+export { decodeToken };
+export type { DecodeResult };
+
+/** A token found in the input together with its one decode: every later step reuses this, never the text. */
+export interface DecodedItem {
+  found: FoundToken;
+  decoded: DecodeResult;
+}
+
+/** What the user pasted, parsed and decoded once. */
+export type DecodedInput =
+  | { ok: true; headerBlock: boolean; identity: string | undefined; items: DecodedItem[] }
+  | { ok: false; message: string };
 
 /** One inspected header of a pasted header block (or the single token). */
 export interface InspectedItem {
   /** Lower-case HTTP header name, or undefined for a bare token. */
   header: string | undefined;
+  /** The token as found (with its scheme), e.g. to hand to the simulator without parsing the input again. */
+  found: FoundToken;
   report: TokenReport;
 }
 
 export type InspectOutcome =
   { ok: true; headerBlock: boolean; items: InspectedItem[]; valid: boolean } | { ok: false; message: string };
 
-/** Decode and verify one compact token. */
-export async function inspectToken(
-  token: string,
+/** Options for every token, or chosen per token from its decode (a JWKS URL or secret for its issuer). */
+export type ItemOptions = VerifyOptions | ((item: DecodedItem) => VerifyOptions | Promise<VerifyOptions>);
+
+/** Parse and decode once; the result feeds inspectDecodedInput, displays and per-token option choices. */
+export function decodeInput(text: string): DecodedInput {
+  const parsed = parseInput(text);
+  if (!parsed.ok) return parsed;
+  return {
+    ok: true,
+    headerBlock: parsed.headerBlock,
+    identity: parsed.identity,
+    items: parsed.tokens.map((found) => ({ found, decoded: decodeToken(found.token) })),
+  };
+}
+
+/** Verify a token that is already decoded (the hover, the Inspector, the simulator decode it once). */
+export async function inspectDecoded(
+  decoded: DecodeResult,
   options: VerifyOptions,
   deps: VerifyDeps,
 ): Promise<TokenReport> {
-  const decoded = decodeToken(token);
   const { checks, warnings } = await verifyDecoded(decoded, options, deps);
   return buildReport(decoded, checks, [...lintToken(decoded, options.now), ...warnings], options.now);
 }
 
-/** Decode without verifying (hover, tables): the format check only, signature not checked. */
-export function decodeReport(token: string, now: number): TokenReport {
-  const decoded = decodeToken(token);
+/** Decode and verify one compact token. */
+export function inspectToken(token: string, options: VerifyOptions, deps: VerifyDeps): Promise<TokenReport> {
+  return inspectDecoded(decodeToken(token), options, deps);
+}
+
+/** The report of an existing decode without verifying (hover, tables): the format check only. */
+export function decodedReport(decoded: DecodeResult, now: number): TokenReport {
   const checks: Check[] = [decoded.format];
-  if (decoded.format.status !== 'fail') checks.push(check('signature', 'skip', 'not checked: decoded only'));
+  if (decoded.format.status !== 'fail')
+    checks.push(check('signature', 'skip', 'not checked: decoded only', { reason: 'not-requested' }));
   return buildReport(decoded, checks, lintToken(decoded, now), now);
 }
 
-/** parseInput + inspectToken for each token found; header blocks cross-check x-amzn-oidc-identity. */
+/** Decode without verifying (hover, tables): the format check only, signature not checked. */
+export function decodeReport(token: string, now: number): TokenReport {
+  return decodedReport(decodeToken(token), now);
+}
+
+/** decodeInput + inspectDecodedInput. */
 export async function inspectInput(
   text: string,
   options: VerifyOptions,
   deps: VerifyDeps,
 ): Promise<InspectOutcome> {
-  const parsed = parseInput(text);
-  if (!parsed.ok) return parsed;
+  return inspectDecodedInput(decodeInput(text), options, deps);
+}
+
+/** Verify each decoded token; header blocks cross-check x-amzn-oidc-identity against the data blob. */
+export async function inspectDecodedInput(
+  input: DecodedInput,
+  options: ItemOptions,
+  deps: VerifyDeps,
+): Promise<InspectOutcome> {
+  if (!input.ok) return input;
   const items: InspectedItem[] = [];
-  for (const found of parsed.tokens) {
+  for (const item of input.items) {
+    const { found, decoded } = item;
+    const chosen = typeof options === 'function' ? await options(item) : options;
     // The IdP access token an ALB forwards is not the ALB's own token: ALB expectations don't apply to it.
     const itemOptions: VerifyOptions =
-      found.header === 'x-amzn-oidc-accesstoken' ? { ...options, albArn: undefined } : options;
-    const report = await inspectToken(found.token, itemOptions, deps);
-    if (found.header === 'x-amzn-oidc-data' && parsed.identity !== undefined) {
-      report.checks.push(identityCheck(parsed.identity, report.payload));
+      found.header === 'x-amzn-oidc-accesstoken' ? { ...chosen, albArn: undefined } : chosen;
+    const report = await inspectDecoded(decoded, itemOptions, deps);
+    if (found.header === 'x-amzn-oidc-data' && input.identity !== undefined) {
+      report.checks.push(identityCheck(input.identity, report.payload));
       report.valid = isValid(report.checks);
     }
-    items.push({ header: found.header, report });
+    items.push({ header: found.header, found, report });
   }
   return {
     ok: true,
-    headerBlock: parsed.headerBlock,
+    headerBlock: input.headerBlock,
     items,
     valid: items.every((item) => item.report.valid),
   };
-}
-
-function identityCheck(identity: string, payload: JsonObject | null): Check {
-  const sub = payload?.['sub'];
-  return sub === identity
-    ? check('identity', 'pass', "x-amzn-oidc-identity equals the data blob's sub", {
-        actual: identity,
-        expected: sub,
-      })
-    : check('identity', 'fail', "x-amzn-oidc-identity differs from the data blob's sub", {
-        actual: identity.slice(0, 120),
-        expected: typeof sub === 'string' ? sub : JSON.stringify(sub ?? null),
-      });
 }
 
 function buildReport(
