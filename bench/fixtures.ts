@@ -2,7 +2,8 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createHttpGet } from '../src/core/keys/httpGet.ts';
-import { cognitoJwksUrl, createKeyStore } from '../src/core/keys/keyStore.ts';
+import { cognitoJwksUrl } from '../src/core/awsIdentifiers.ts';
+import { createKeyStore } from '../src/core/keys/keyStore.ts';
 import type { HttpGet, KeyProvider } from '../src/core/keys/types.ts';
 import {
   ISSUER,

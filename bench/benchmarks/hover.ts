@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cognitoJwksUrl } from '../../src/core/keys/keyStore.ts';
+import { cognitoJwksUrl } from '../../src/core/awsIdentifiers.ts';
 import type { HttpGet } from '../../src/core/keys/types.ts';
 import { ISSUER, signToken } from '../../test/support/tokens.ts';
 import type * as HoverModule from '../../src/vscode/hover.ts';

@@ -202,7 +202,8 @@ function authdebugYaml(data) {
 # authorizers name the issuer and JWKS explicitly instead of \`userPools\`.
 version: 1
 defaults: { region: ${a.region}, clockSkewSeconds: 0 }
-api: { region: ${a.region}, accountId: ${q(a.accountId)}, apiId: ${a.apiId}, stage: ${a.stage} }
+# kind: the REST API the Cognito and Lambda routes live on; the HTTP API and ALB routes say so with apiKind.
+api: { kind: rest, region: ${a.region}, accountId: ${q(a.accountId)}, apiId: ${a.apiId}, stage: ${a.stage} }
 
 authorizers:
   # API Gateway REST API, COGNITO_USER_POOLS: ID tokens on methods without scopes, access tokens with scopes.

@@ -1,5 +1,13 @@
 // Reading a file the user named, with a size cap enforced while reading (a FIFO or /dev/zero has no size).
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import {
+  MAX_CONFIG_FILE_BYTES,
+  MAX_KEY_FILE_BYTES,
+  configFileTooLarge,
+  keyFileTooLarge,
+} from '../core/fileLimits.ts';
+import { UsageError } from './io.ts';
+import type { CliIo } from './io.ts';
 
 /** Thrown (as a NodeJS error with code EFBIG) when a file is over the cap; `size` when it is known. */
 export interface FileTooLarge extends NodeJS.ErrnoException {
@@ -38,8 +46,36 @@ export async function readFileBytes(path: string, maxBytes: number): Promise<Buf
   }
 }
 
-/** The file as UTF-8 text; with `maxBytes`, never reads more than that many bytes plus one chunk. */
-export async function readTextFile(path: string, maxBytes?: number): Promise<string> {
-  if (maxBytes === undefined) return readFile(path, 'utf8');
-  return (await readFileBytes(path, maxBytes)).toString('utf8');
+/** Which cap a file option has: `--config` (templates and authdebug.yaml) or a key or secret file. */
+export type FileCap = 'config' | 'key';
+
+const CAP_BYTES: Record<FileCap, number> = { config: MAX_CONFIG_FILE_BYTES, key: MAX_KEY_FILE_BYTES };
+
+/**
+ * The one way a command reads a file option: through `io`, under the option's cap, every failure one usage
+ * line naming the option and the file. The size is checked again after reading: an injected io may ignore the cap.
+ */
+export async function readCapped(io: CliIo, path: string, cap: FileCap, option: string): Promise<Uint8Array> {
+  const maxBytes = CAP_BYTES[cap];
+  const tooLarge = (bytes: number, atLeast: boolean): string =>
+    (cap === 'config'
+      ? configFileTooLarge(path, bytes, atLeast)
+      : keyFileTooLarge(option, path, bytes, atLeast)) ?? `${option} ${path} is too large`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.readFileBytes(path, maxBytes);
+  } catch (error) {
+    if (isFileTooLarge(error)) {
+      throw new UsageError(tooLarge(error.size ?? maxBytes + 1, error.size === undefined));
+    }
+    const failure = error as NodeJS.ErrnoException;
+    throw new UsageError(`${option} ${path}: ${failure.code ?? failure.message}`);
+  }
+  if (bytes.length > maxBytes) throw new UsageError(tooLarge(bytes.length, false));
+  return bytes;
+}
+
+/** `readCapped` as UTF-8 text (a byte order mark is kept, as the parsers expect to see it). */
+export async function readCappedText(io: CliIo, path: string, cap: FileCap, option: string): Promise<string> {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await readCapped(io, path, cap, option));
 }

@@ -1,13 +1,12 @@
 // `authdbg inspect`: decode and verify whatever was pasted, print the checks, exit 0/1/2.
 import { isAlbArn } from '../core/awsIdentifiers.ts';
-import { keyFileTooLarge, MAX_KEY_FILE_BYTES } from '../core/fileLimits.ts';
 import { inspectInput } from '../core/verify/inspect.ts';
 import { trimTrailingSlashes } from '../core/textScan.ts';
 import type { InspectedItem } from '../core/verify/inspect.ts';
 import type { KeySource, TokenReport, VerifyOptions } from '../core/types.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
 import type { ParsedArgs } from './args.ts';
-import { isFileTooLarge, readFileBytes } from './fileRead.ts';
+import { readCapped, readCappedText } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { renderReport } from './render.ts';
@@ -193,7 +192,7 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
   if (albBase !== undefined) return { type: 'alb', baseUrl: trimTrailingSlashes(albBase) };
   const jwksFile = optionValue(args, 'jwks-file');
   if (jwksFile !== undefined) {
-    const text = await readOptionFile(io, jwksFile, '--jwks-file');
+    const text = await readCappedText(io, jwksFile, 'key', '--jwks-file');
     let jwksValue: unknown;
     try {
       jwksValue = JSON.parse(text);
@@ -204,12 +203,10 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
   }
   const pemFile = optionValue(args, 'pem-file');
   if (pemFile !== undefined)
-    return { type: 'pem', pem: await readOptionFile(io, pemFile, '--pem-file'), label: pemFile };
+    return { type: 'pem', pem: await readCappedText(io, pemFile, 'key', '--pem-file'), label: pemFile };
   const secretFile = optionValue(args, 'secret-file');
   if (secretFile !== undefined) {
-    const bytes = await readFileBytes(secretFile, MAX_KEY_FILE_BYTES).catch((error: unknown) => {
-      throw optionFileError(error, secretFile, '--secret-file');
-    });
+    const bytes = await readCapped(io, secretFile, 'key', '--secret-file');
     const trimmed = bytes.subarray(0, bytes.length - trailingNewlineLength(bytes));
     if (trimmed.length === 0) throw new UsageError(`--secret-file ${secretFile} is empty`);
     return { type: 'secret', secret: new Uint8Array(trimmed), label: secretFile };
@@ -217,36 +214,7 @@ async function keySourceFromArgs(args: ParsedArgs, io: CliIo): Promise<KeySource
   return undefined;
 }
 
-function trailingNewlineLength(bytes: Buffer): number {
+function trailingNewlineLength(bytes: Uint8Array): number {
   if (bytes.length >= 2 && bytes[bytes.length - 2] === 0x0d && bytes[bytes.length - 1] === 0x0a) return 2;
   return bytes.length >= 1 && bytes[bytes.length - 1] === 0x0a ? 1 : 0;
-}
-
-/** A key file as text, capped while reading (and checked again: an injected io may ignore the cap). */
-async function readOptionFile(io: CliIo, path: string, option: string): Promise<string> {
-  let text: string;
-  try {
-    text = await io.readFile(path, MAX_KEY_FILE_BYTES);
-  } catch (error) {
-    throw optionFileError(error, path, option);
-  }
-  // At most 3 UTF-8 bytes per UTF-16 unit: only text near the cap is measured exactly.
-  const tooLarge =
-    text.length * 3 > MAX_KEY_FILE_BYTES
-      ? keyFileTooLarge(option, path, Buffer.byteLength(text, 'utf8'))
-      : undefined;
-  if (tooLarge) throw new UsageError(tooLarge);
-  return text;
-}
-
-/** One line naming the option, the file and what went wrong (its size and the cap when it is too large). */
-function optionFileError(error: unknown, path: string, option: string): UsageError {
-  if (isFileTooLarge(error)) {
-    return new UsageError(
-      keyFileTooLarge(option, path, error.size ?? MAX_KEY_FILE_BYTES + 1, error.size === undefined) ??
-        `${option} ${path} is too large`,
-    );
-  }
-  const failure = error as NodeJS.ErrnoException;
-  return new UsageError(`${option} ${path}: ${failure.code ?? failure.message}`);
 }

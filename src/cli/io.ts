@@ -8,14 +8,12 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whole standard input as text (capped by the caller). */
   readStdin(): Promise<string>;
-  /** A file as UTF-8 text; with `maxBytes`, rejects with code EFBIG (see fileRead.ts) instead of reading more. */
-  readFile(path: string, maxBytes?: number): Promise<string>;
+  /** A file's bytes; rejects with code EFBIG (see fileRead.ts) instead of reading more than `maxBytes`. */
+  readFileBytes(path: string, maxBytes: number): Promise<Uint8Array>;
   /** Current time in epoch milliseconds. */
   nowMs(): number;
   /** Key provider shared by the whole run (network behind it). */
   keys: KeyProvider;
-  /** Whether stdout is a terminal (colour and marks). */
-  isTty: boolean;
 }
 
 /** Bad usage or unusable input: exit status 2 with one clear line, no stack trace. */

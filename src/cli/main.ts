@@ -6,7 +6,7 @@ import { runInspect, INSPECT_USAGE } from './inspectCommand.ts';
 import { escapeForTerminal, escapeTerminalOutput } from '../core/textSafety.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
-import { readTextFile } from './fileRead.ts';
+import { readFileBytes } from './fileRead.ts';
 import { runRoutes } from './routesCommand.ts';
 import { runSimulate } from './simulateCommand.ts';
 
@@ -108,14 +108,13 @@ async function run(): Promise<void> {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin,
-    readFile: readTextFile,
+    readFileBytes,
     nowMs: () => Date.now(),
     keys: createKeyStore({
       httpGet: createHttpGet({ proxyEnv: process.env }),
       now: () => Date.now(),
       timeoutMs,
     }),
-    isTty: process.stdout.isTTY === true,
   };
   process.exitCode = await main(argv, io);
 }

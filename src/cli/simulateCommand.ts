@@ -1,12 +1,11 @@
 // `authdbg simulate`: what API Gateway or the ALB would answer for a route and a token; exit 0 allow, 1 deny, 2 usage.
-import { configFileTooLarge, MAX_CONFIG_FILE_BYTES } from '../core/fileLimits.ts';
 import { loadConfig } from '../core/iac/loadConfig.ts';
 import type { SimConfig } from '../core/config/model.ts';
 import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
 import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
-import { isFileTooLarge } from './fileRead.ts';
+import { readCappedText } from './fileRead.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
@@ -21,6 +20,8 @@ const SPEC = {
   'add-group': { value: true, repeat: true },
   'add-scope': { value: true, repeat: true },
   'cached-from': { value: true },
+  'stage-var': { value: true, repeat: true },
+  'context-var': { value: true, repeat: true },
   'timeout-ms': { value: true },
   jwks: { value: true },
   help: { value: false },
@@ -37,6 +38,11 @@ export const SIMULATE_USAGE = `usage: authdbg simulate --config FILE --route "ME
   --add-group G           what-if: add a group to cognito:groups (repeatable)
   --add-scope S           what-if: add a scope (repeatable)
   --cached-from "M /path" Lambda cache replay: the request that filled the authorizer cache first
+  --stage-var NAME=VALUE  a stage variable, for $stageVariables.NAME identity sources (repeatable)
+  --context-var NAME=VALUE  a $context value, e.g. identity.sourceIp=203.0.113.7 (repeatable; routeKey,
+                          httpMethod, path, stage, resourcePath are derived from the route)
+  A query string in --route ("GET /pets?tenant=acme") feeds $request.querystring.NAME identity sources;
+  headers other than the token's (e.g. X-Tenant) are given in a header block as TOKEN.
   --timeout-ms N          key fetch timeout (1000..30000, default 5000)
   --jwks URL              key URL (JWKS) for the authorizer's issuer; only Cognito issuers derive one
   --json                  machine-readable result
@@ -46,15 +52,7 @@ exit status: 0 allowed, 1 denied, 2 usage or configuration error`;
 export async function readConfigOption(file: string | undefined, io: CliIo): Promise<SimConfig> {
   if (file === undefined)
     throw new UsageError('--config FILE is required (authdebug.yaml, or a SAM/CloudFormation/OpenAPI file)');
-  const text = await io.readFile(file, MAX_CONFIG_FILE_BYTES).catch((error: NodeJS.ErrnoException) => {
-    if (isFileTooLarge(error)) {
-      throw new UsageError(
-        configFileTooLarge(file, error.size ?? MAX_CONFIG_FILE_BYTES + 1, error.size === undefined) ??
-          `${file} is too large`,
-      );
-    }
-    throw new UsageError(`--config ${file}: ${error.code ?? error.message}`);
-  });
+  const text = await readCappedText(io, file, 'config', '--config');
   const loaded = loadConfig(file, text);
   if (!loaded.ok) {
     if (loaded.errors.length === 1)
@@ -63,6 +61,25 @@ export async function readConfigOption(file: string | undefined, io: CliIo): Pro
     throw new UsageError(`${file}: ${loaded.errors.length} configuration errors`);
   }
   return loaded.config;
+}
+
+/** NAME=VALUE options (repeatable) as a prototype-free record. */
+function namedValues(args: ReturnType<typeof parseArgs>, option: string): Record<string, string> | undefined {
+  const items = args.options.get(option) ?? [];
+  if (items.length === 0) return undefined;
+  const values: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0)
+      throw new UsageError(`--${option} takes NAME=VALUE (got ${JSON.stringify(item.slice(0, 60))})`);
+    Object.defineProperty(values, item.slice(0, eq), {
+      value: item.slice(eq + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return values;
 }
 
 function whatIfFromArgs(args: ReturnType<typeof parseArgs>): WhatIfEdits | undefined {
@@ -176,6 +193,10 @@ export async function runSimulate(argv: string[], given: CliIo): Promise<number>
   if (authorizer !== undefined) request.authorizer = authorizer;
   if (whatIf) request.whatIf = whatIf;
   if (cachedFrom !== undefined) request.cachedFrom = cachedFrom;
+  const stageVariables = namedValues(args, 'stage-var');
+  if (stageVariables) request.stageVariables = stageVariables;
+  const contextValues = namedValues(args, 'context-var');
+  if (contextValues) request.contextValues = contextValues;
   const jwks = optionValue(args, 'jwks');
   const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {
     keys: io.keys,

@@ -83,6 +83,11 @@ export interface Warning {
   source?: WarningSource;
 }
 
+/** Warnings in file order: by source line, file-level ones (no line) first; equal lines keep their order. */
+export function sortBySourceLine(warnings: readonly Warning[]): Warning[] {
+  return [...warnings].sort((a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0));
+}
+
 export function check(
   id: CheckId,
   status: CheckStatus,

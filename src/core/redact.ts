@@ -9,7 +9,7 @@ export function redactToken(text: string): string {
 }
 
 /** A short, stable fingerprint safe to log. */
-export function tokenHash(text: string): string {
+function tokenHash(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
 }
 

@@ -53,3 +53,40 @@ export function duration(seconds: number, parts = 1): string {
 export function timeInfo(epochSeconds: number, now: number): TimeInfo {
   return { epoch: epochSeconds, iso: isoTime(epochSeconds), relative: relativeTime(epochSeconds, now) };
 }
+
+const JAVA_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const JAVA_MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
+
+/**
+ * Java's `Date.toString()` in UTC (`EEE MMM dd HH:mm:ss zzz yyyy`, English names, every field zero-padded):
+ * `Mon Apr 17 23:12:49 UTC 2017`, the text REST APIs give `exp` and `iat` in the backend's claims
+ * (docs/aws-behaviour.md, observed). Undefined for a value with no calendar date or a year Java prints otherwise.
+ */
+export function javaDateText(epochSeconds: number): string | undefined {
+  if (!Number.isFinite(epochSeconds) || Math.abs(epochSeconds) > MAX_DATE_SECONDS) return undefined;
+  // Java's Date keeps milliseconds but toString() shows whole seconds, rounding down.
+  const date = new Date(Math.floor(epochSeconds) * 1000);
+  const year = date.getUTCFullYear();
+  if (year < 1000 || year > 9999) return undefined;
+  const time = [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()].map(twoDigits).join(':');
+  const day = JAVA_DAYS[date.getUTCDay()] ?? '';
+  const month = JAVA_MONTHS[date.getUTCMonth()] ?? '';
+  return `${day} ${month} ${twoDigits(date.getUTCDate())} ${time} UTC ${year}`;
+}

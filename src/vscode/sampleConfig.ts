@@ -10,8 +10,10 @@ version: 1
 defaults:
   region: us-east-1
   clockSkewSeconds: 0
-# Used to build method ARNs for Lambda authorizer policies.
+# The REST API the Cognito and Lambda routes live on (its coordinates build method ARNs for Lambda policies).
+# Routes on an HTTP API say so with apiKind: http.
 api:
+  kind: rest
   region: us-east-1
   accountId: "123456789012"
   apiId: a1b2c3d4e5
@@ -49,6 +51,7 @@ routes:
     scopes: [orders/write]
   - route: GET /profile
     authorizer: httpJwt
+    apiKind: http
     scopes: [openid, profile]
   - route: GET /reports/{proxy+}
     authorizer: rbacLambda

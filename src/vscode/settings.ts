@@ -1,5 +1,6 @@
 // Reads the `authDebugger.*` settings into plain values; nothing else in the extension calls getConfiguration.
 import * as vscode from 'vscode';
+import { setOwn } from '../core/iac/objects.ts';
 
 export interface Settings {
   /** Issuer URL -> JWKS URL. */
@@ -22,7 +23,8 @@ function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof entry === 'string' && entry.trim() !== '' && key !== '__proto__') out[key] = entry.trim();
+    // setOwn: a `__proto__` key is data like any other, kept rather than dropped or turned into a prototype.
+    if (typeof entry === 'string' && entry.trim() !== '') setOwn(out, key, entry.trim());
   }
   return out;
 }

@@ -20,7 +20,9 @@ import {
   regionPartition,
   userPoolIssuer,
 } from '../../src/core/awsIdentifiers.ts';
-import { cognitoJwksUrl as keyUrlsCognitoJwksUrl } from '../../src/core/keys/keyUrls.ts';
+import * as albModule from '../../src/core/keys/alb.ts';
+import * as keyStoreModule from '../../src/core/keys/keyStore.ts';
+import * as keyUrlsModule from '../../src/core/keys/keyUrls.ts';
 
 const POOL = 'us-east-1_AbC123xyz';
 const ORIGINAL = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`;
@@ -127,8 +129,17 @@ void describe('Cognito issuers', () => {
     });
   }
 
-  void it('keys/keyUrls.ts derives through the same owner', () => {
-    for (const c of ISSUERS) assert.equal(keyUrlsCognitoJwksUrl(c.iss), cognitoJwksUrl(c.iss), c.iss);
+  void it('has one import path: the key modules do not re-export AWS identifier helpers', () => {
+    const owned = [
+      'cognitoJwksUrl',
+      'albKeyBaseUrl',
+      'isAwsRegion',
+      'regionFromAlbArn',
+      'poolIssuerOrPlaceholder',
+    ];
+    for (const [name, module] of Object.entries({ albModule, keyStoreModule, keyUrlsModule })) {
+      for (const helper of owned) assert.equal(Object.hasOwn(module, helper), false, `${name}.${helper}`);
+    }
   });
 
   void it('non-strings are not issuers', () => {

@@ -376,10 +376,9 @@ describe('check reasons', () => {
       stdout: (text) => (out += text),
       stderr: (text) => (out += text),
       readStdin: () => Promise.resolve(''),
-      readFile: () => Promise.reject(new Error('unused')),
+      readFileBytes: () => Promise.reject(new Error('unused')),
       nowMs: () => NOW * 1000,
       keys: store,
-      isTty: false,
     };
     // An issuer that is not Cognito and no key given: nothing says where the keys are.
     const token = generic({ sub: 'x', exp: NOW - 5, iss: 'https://idp.example.com' });

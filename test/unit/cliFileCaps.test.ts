@@ -6,8 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readFileBytes, readTextFile } from '../../src/cli/fileRead.ts';
+import { readFileBytes } from '../../src/cli/fileRead.ts';
 import { runInspect } from '../../src/cli/inspectCommand.ts';
+import { runRoutes } from '../../src/cli/routesCommand.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import {
@@ -21,7 +22,7 @@ import type { KeyProvider } from '../../src/core/keys/types.ts';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 
-function cliIo(readFileImpl: CliIo['readFile'] = readTextFile): { io: CliIo; out: string[] } {
+function cliIo(readFileImpl: CliIo['readFileBytes'] = readFileBytes): { io: CliIo; out: string[] } {
   const out: string[] = [];
   return {
     out,
@@ -29,10 +30,9 @@ function cliIo(readFileImpl: CliIo['readFile'] = readTextFile): { io: CliIo; out
       stdout: (t) => out.push(t),
       stderr: (t) => out.push(t),
       readStdin: () => Promise.resolve(''),
-      readFile: readFileImpl,
+      readFileBytes: readFileImpl,
       nowMs: () => 0,
       keys: {} as KeyProvider,
-      isTty: false,
     },
   };
 }
@@ -75,10 +75,33 @@ void describe('key file caps (--jwks-file, --pem-file, --secret-file)', () => {
     });
   }
 
-  void it('an io that ignores the cap still gets the same message', async () => {
-    const { io } = cliIo((path) => readFile(path, 'utf8'));
-    const message = await usageError(runInspect([TOKEN, '--jwks-file', big], io));
-    assert.match(message, /^--jwks-file .* is 301 KiB; the limit for a key or secret file is 256 KiB$/);
+  void it('every file option reads through the io, and an io that ignores the cap gets the same message', async () => {
+    const bigConfig = join(dir, 'big.yaml');
+    writeFileSync(bigConfig, `# ${'x'.repeat(MAX_CONFIG_FILE_BYTES)}\nversion: 1\n`);
+    const cases = [
+      ...['--jwks-file', '--pem-file', '--secret-file'].map((option) => ({
+        option,
+        path: big,
+        run: (io: CliIo) => runInspect([TOKEN, option, big], io),
+        expected: `${option} ${big} is 301 KiB; the limit for a key or secret file is 256 KiB`,
+      })),
+      {
+        option: '--config',
+        path: bigConfig,
+        run: (io: CliIo) => runRoutes(['--config', bigConfig], io),
+        expected: `${bigConfig} is 1.1 MB; the limit is 1 MB`,
+      },
+    ];
+    for (const { option, path, run, expected } of cases) {
+      const read: string[] = [];
+      const { io, out } = cliIo((file) => {
+        read.push(file);
+        return readFile(file);
+      });
+      assert.equal(await usageError(run(io)), expected, option);
+      assert.deepEqual(read, [path], `${option} is read through the io`);
+      assert.deepEqual(out, [], option);
+    }
   });
 
   void it(

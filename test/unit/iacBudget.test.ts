@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isFileTooLarge, readTextFile } from '../../src/cli/fileRead.ts';
+import { isFileTooLarge, readFileBytes } from '../../src/cli/fileRead.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { runRoutes } from '../../src/cli/routesCommand.ts';
@@ -15,6 +15,7 @@ import { READ_LIMITS, ReadBudget } from '../../src/core/config/budget.ts';
 import { readInfrastructureFile } from '../../src/core/iac/index.ts';
 import type { KeyProvider } from '../../src/core/keys/types.ts';
 import { parseConfigFile } from '../../src/core/config/configFile.ts';
+import { policyScanWork } from '../../src/core/config/traps.ts';
 import { loadConfig } from '../../src/core/iac/loadConfig.ts';
 
 /** Generous: every case here finishes in well under a second; before the budget each ran for minutes. */
@@ -246,6 +247,30 @@ void describe('authdebug.yaml read budget', () => {
     ]);
   });
 
+  void it('scans a Lambda policy for ${methodArn} once, not once per proxy route', () => {
+    // 5^6 aliased strings in the policy and 3000 proxy routes: the scan used to stringify the policy per route.
+    const fan = (i: number): string => Array<string>(5).fill(`*a${i}`).join(', ');
+    const junk = [
+      '&a0 [lolololololololololo, lolololololololololo, lolololololololololo, lolololololololololo, lolololololololololo]',
+      ...Array.from({ length: 5 }, (_, i) => `&a${i + 1} [${fan(i)}]`),
+    ];
+    const routes = Array.from(
+      { length: 3000 },
+      (_, i) => `  - {route: 'ANY /p${i}/{proxy+}', authorizer: c}`,
+    );
+    const text = `version: 1\nauthorizers:\n  c:\n    type: lambda\n    policy:\n      Junk: [${junk.join(', ')}]\n      policyDocument: {Statement: [{Effect: Allow, Action: 'execute-api:Invoke', Resource: '\${methodArn}'}]}\nroutes:\n${routes.join('\n')}\n`;
+    const before = policyScanWork.values;
+    const { value, ms } = timed(() => parseConfigFile('authdebug.yaml', text));
+    const visited = policyScanWork.values - before;
+    assert.ok(value.ok, value.ok ? '' : value.errors.join('\n'));
+    assert.equal(
+      value.ok ? value.config.warnings.filter((w) => w.id === 'lambda-cache-proxy').length : 0,
+      3000,
+    );
+    assert.ok(visited < 200, `${visited} policy values visited for 3000 routes`);
+    assert.ok(ms < TIME_LIMIT_MS, `${Math.round(ms)} ms`);
+  });
+
   void it('checks duplicate keys in linear time (yaml compares every pair of keys)', () => {
     const keys = Array.from({ length: 30_000 }, (_, i) => `        c${i}: v`).join('\n');
     const text = `version: 1\nroutes:\n  - route: GET /a\n    authorizer: none\n    rbac:\n      claims:\n${keys}\n        c7: again\n`;
@@ -275,7 +300,7 @@ void describe('configuration file size cap', () => {
   });
 
   void it('the CLI reads no more than the cap and says so in one line', async () => {
-    await assert.rejects(readTextFile(big, MAX_CONFIG_FILE_BYTES), (error: unknown) => {
+    await assert.rejects(readFileBytes(big, MAX_CONFIG_FILE_BYTES), (error: unknown) => {
       assert.ok(isFileTooLarge(error));
       assert.ok((error.size ?? 0) > MAX_CONFIG_FILE_BYTES);
       return true;
@@ -285,10 +310,9 @@ void describe('configuration file size cap', () => {
       stdout: (t) => out.push(t),
       stderr: (t) => out.push(t),
       readStdin: () => Promise.resolve(''),
-      readFile: readTextFile,
+      readFileBytes,
       nowMs: () => 0,
       keys: {} as KeyProvider,
-      isTty: false,
     };
     await assert.rejects(
       runRoutes(['--config', big], io),
@@ -297,7 +321,7 @@ void describe('configuration file size cap', () => {
     );
     // An io that ignores the cap (tests read whole files) still gets the same message from the core.
     await assert.rejects(
-      runRoutes(['--config', big], { ...io, readFile: (p) => readFile(p, 'utf8') }),
+      runRoutes(['--config', big], { ...io, readFileBytes: (p) => readFile(p) }),
       (error: unknown) =>
         error instanceof UsageError && error.message === `${big} is 3.3 MB; the limit is 1 MB`,
     );

@@ -97,3 +97,80 @@ void describe('traps: the same id and message shape from authdebug.yaml and a SA
     });
   });
 });
+
+void describe('trap messages quote file text at a bounded length', () => {
+  void it('cuts a 400,000-character placeholder and a long scope list, saying how long they were', () => {
+    const issuer = '${'.repeat(200_000);
+    const template = JSON.stringify({
+      Resources: {
+        A: {
+          Type: 'AWS::ApiGatewayV2::Authorizer',
+          Properties: {
+            ApiId: 'x',
+            AuthorizerType: 'JWT',
+            Name: 'n',
+            IdentitySource: ['$request.header.Authorization'],
+            JwtConfiguration: { Issuer: { 'Fn::Sub': issuer }, Audience: ['a'] },
+          },
+        },
+      },
+    });
+    const { config } = readInfrastructureFile('template.json', template);
+    assert.ok(config);
+    const placeholder = config.warnings.find((w) => w.id === 'unresolved-value');
+    assert.ok(placeholder, config.warnings.map((w) => w.message).join('\n'));
+    assert.ok(placeholder.message.length < 400, `${placeholder.message.length} chars`);
+    assert.match(placeholder.message, /…\(400000 chars\)/);
+
+    const scopes = Array.from({ length: 50 }, (_, i) => `s${i}-${'x'.repeat(1000)}`);
+    const yaml = `version: 1\nauthorizers:\n  Fn:\n    type: lambda\n    policy: {}\nroutes:\n  - route: GET /a\n    authorizer: Fn\n    scopes: [${scopes.join(', ')}]\n`;
+    const result = parseConfigFile('authdebug.yaml', yaml);
+    assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
+    const ignored = result.config.warnings.find((w) => w.id === 'lambda-scopes-ignored');
+    assert.ok(ignored);
+    assert.ok(ignored.message.length < 2500, `${ignored.message.length} chars`);
+    assert.match(ignored.message, /…\(1003 chars\).*…\(40 more\)/);
+  });
+});
+
+void describe('every warning of a file has one shape and comes in file order', () => {
+  void it('reader warnings start with file:line like the traps, and the list is sorted by line', () => {
+    const template = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        Authorizers:
+          Pool: { UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Events:
+        A: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /a, Method: get, Auth: { Authorizer: Pool } } }
+        C: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /c, Method: get, Auth: { Authorizer: valueOf } } }
+`;
+    const { config } = readInfrastructureFile('template.yaml', template);
+    assert.ok(config);
+    const unknown = config.warnings.find((w) => w.id === 'unknown-authorizer');
+    assert.equal(
+      unknown?.message,
+      'template.yaml:15: Fn.C: authorizer "valueOf" is not declared in Api\'s Auth.Authorizers; listed as unauthenticated',
+    );
+    const lines = config.warnings.map((w) => w.source?.line ?? 0);
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
+    assert.ok(config.warnings.length >= 2, config.warnings.map((w) => w.message).join('\n'));
+
+    const yaml = `version: 1\nauthorizers:\n  Pool: { type: cognito, userPools: [us-east-1_AbC123xyz] }\n  Fn: { type: lambda, policy: {} }\nroutes:\n  - route: GET /a\n    authorizer: Pool\n`;
+    const result = parseConfigFile('authdebug.yaml', yaml);
+    assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
+    const messages = result.config.warnings.map((w) => w.message);
+    assert.equal(messages.length, 2, messages.join('\n'));
+    assert.match(messages[0] ?? '', /^authdebug\.yaml:1: api .* is not set/);
+    assert.match(messages[1] ?? '', /^authdebug\.yaml:6: GET \/a: Cognito authorizer/);
+  });
+});

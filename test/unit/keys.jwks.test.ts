@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { albKeyBaseUrl, albKeyUrl, isUuidKid, regionFromAlbArn } from '../../src/core/keys/alb.ts';
+import { albKeyBaseUrl, cognitoJwksUrl, regionFromAlbArn } from '../../src/core/awsIdentifiers.ts';
+import { albKeyUrl, isUuidKid } from '../../src/core/keys/alb.ts';
 import {
   KEY_WARNING,
   jwksContentTypeProblem,
@@ -11,7 +12,7 @@ import {
   parsePem,
   selectKeys,
 } from '../../src/core/keys/jwks.ts';
-import { checkKeyUrl, cognitoJwksUrl, isLoopbackUrl } from '../../src/core/keys/keyUrls.ts';
+import { checkKeyUrl, isLoopbackUrl } from '../../src/core/keys/keyUrls.ts';
 import type { KeyResult, KeySet } from '../../src/core/keys/types.ts';
 
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -10,6 +10,8 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { runRoutes } from '../../src/cli/routesCommand.ts';
 import { runSimulate } from '../../src/cli/simulateCommand.ts';
 import type { KeyProvider } from '../../src/core/keys/types.ts';
+import { stringifyContext } from '../../src/core/simulate/iamPolicy.ts';
+import { matchTemplate } from '../../src/core/simulate/routeMatch.ts';
 
 const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 const POOL_ARN = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz';
@@ -24,11 +26,10 @@ function io(): CliIo & { out: string[]; err: string[] } {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     readStdin: () => Promise.resolve(''),
-    readFile: (p) => readFile(p, 'utf8'),
+    readFileBytes: (p) => readFile(p),
     nowMs: () => 1_700_000_000_000,
     // No test below fetches keys: every request carries no token.
     keys: {} as KeyProvider,
-    isTty: false,
   };
 }
 
@@ -181,6 +182,32 @@ void describe('names from workspace files that are also Object.prototype names',
         runSimulate(['--config', path, '--route', 'GET /a', '--authorizer', name], cli),
         new RegExp(`--authorizer ${name.replace(/[$]/g, '\\$&')} is not in`),
       );
+    }
+  });
+});
+
+void describe('values keyed by Object.prototype names are kept as own entries', () => {
+  void it('a path parameter called like a prototype name keeps its value', () => {
+    for (const name of NAMES) {
+      const match = matchTemplate(`/items/{${name}}/{rest+}`, '/items/42/a/b');
+      assert.ok(match, name);
+      assert.deepEqual(Object.entries(match.params), [
+        [name, '42'],
+        ['rest', 'a/b'],
+      ]);
+      assert.equal(Object.getPrototypeOf(match.params), Object.prototype, name);
+    }
+  });
+
+  void it('a Lambda context with prototype-name keys reaches the backend with every key', () => {
+    const context = JSON.parse(
+      `{${NAMES.map((name) => `"${name}": "${name}-value"`).join(', ')}, "ok": true}`,
+    ) as unknown;
+    for (const rule of ['scalar', 'json'] as const) {
+      const result = stringifyContext(context, rule);
+      assert.ok(result.ok, rule);
+      assert.deepEqual(Object.keys(result.values), [...NAMES, 'ok'], rule);
+      assert.equal(result.values['__proto__'], '__proto__-value', rule);
     }
   });
 });

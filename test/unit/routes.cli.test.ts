@@ -17,10 +17,9 @@ function io(): CliIo & { out: string[] } {
     stdout: (t) => out.push(t),
     stderr: () => undefined,
     readStdin: () => Promise.resolve(''),
-    readFile: (p) => readFile(p, 'utf8'),
+    readFileBytes: (p) => readFile(p),
     nowMs: () => 0,
     keys: {} as KeyProvider,
-    isTty: false,
   };
 }
 

@@ -24,10 +24,9 @@ function io(stdin = ''): CliIo & { out: string[]; err: string[] } {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     readStdin: () => Promise.resolve(stdin),
-    readFile: (p) => readFile(p, 'utf8'),
+    readFileBytes: (p) => readFile(p),
     nowMs: () => NOW * 1000,
     keys: h.keys,
-    isTty: false,
   };
 }
 

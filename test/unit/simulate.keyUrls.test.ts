@@ -314,10 +314,9 @@ void describe('authdbg simulate --jwks', () => {
       stdout: (t) => out.push(t),
       stderr: (t) => out.push(t),
       readStdin: () => Promise.resolve(''),
-      readFile: (p) => readFile(p, 'utf8'),
+      readFileBytes: (p) => readFile(p),
       nowMs: () => NOW * 1000,
       keys,
-      isTty: false,
     };
     const token = await h.idToken({ iss: STEERING_ISSUER });
     const status = await runSimulate(['--config', file, '--route', 'GET /items', token, ...args], io);

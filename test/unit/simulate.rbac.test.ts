@@ -115,13 +115,13 @@ void describe('backend context', () => {
     });
   });
   void it('HTTP API jwt claims: arrays as "[a b]", scopes list, or null without a scope claim', () => {
-    const ctx = httpJwtClaims(CLAIMS) as {
+    const ctx = httpJwtClaims(CLAIMS, ['orders/read']) as {
       requestContext: { authorizer: { jwt: { claims: Record<string, string>; scopes: unknown } } };
     };
     assert.equal(ctx.requestContext.authorizer.jwt.claims['cognito:groups'], '[admin support]');
     assert.equal(ctx.requestContext.authorizer.jwt.claims['custom:level'], '3');
     assert.deepEqual(ctx.requestContext.authorizer.jwt.scopes, ['openid', 'orders/read']);
-    const idCtx = httpJwtClaims({ sub: 'u1', aud: 'c' }) as typeof ctx;
+    const idCtx = httpJwtClaims({ sub: 'u1', aud: 'c' }, ['orders/read']) as typeof ctx;
     assert.equal(idCtx.requestContext.authorizer.jwt.scopes, null);
   });
   void it('Lambda context: REST beside principalId, HTTP API under lambda', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -419,10 +419,9 @@ describe('HMAC secrets: weak per algorithm, and public keys as secrets are the c
           stdout: (text) => (out += text),
           stderr: (text) => (out += text),
           readStdin: () => Promise.resolve(''),
-          readFile: () => Promise.reject(new Error('unused')),
+          readFileBytes: (path) => Promise.resolve(readFileSync(path)),
           nowMs: () => NOW * 1000,
           keys,
-          isTty: false,
         };
         const code = await runInspect([token, '--secret-file', file, '--json', ...extra], io);
         return { status: code, out };

@@ -36,7 +36,7 @@ async function run(argv: string[]): Promise<Captured> {
     stdout: (text) => stdout.push(text),
     stderr: (text) => stderr.push(text),
     readStdin: () => Promise.resolve(''),
-    readFile: (path) => readFile(path, 'utf8'),
+    readFileBytes: (path) => readFile(path),
     nowMs: () => NOW * 1000,
     keys: {
       jwks: noNetwork,
@@ -45,7 +45,6 @@ async function run(argv: string[]): Promise<Captured> {
       peekAlbKey: () => undefined,
       clear: () => undefined,
     } satisfies KeyProvider,
-    isTty: true,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };

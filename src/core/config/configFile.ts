@@ -2,20 +2,16 @@
 import type { Alias, Document, Node, Scalar } from 'yaml';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Warning, WarningSource } from '../findings.ts';
-import { warning } from '../findings.ts';
+import { sortBySourceLine, warning } from '../findings.ts';
+import { splitByApiKind } from './apiKinds.ts';
 import { BudgetExceeded, ReadBudget } from './budget.ts';
 import { routeTraps } from './traps.ts';
 import { aliasTargets } from './yamlAliases.ts';
-import {
-  isAlbArn,
-  isAwsRegion,
-  isCognitoIssuer,
-  isUserPoolId,
-  poolIssuerOrPlaceholder,
-} from '../awsIdentifiers.ts';
+import { isAlbArn, isAwsRegion, isCognitoIssuer, isUserPoolId } from '../awsIdentifiers.ts';
 import { checkKeyUrl } from '../keys/keyUrls.ts';
 import { trimTrailingSlashes } from '../textScan.ts';
 import { compileUserRegex } from '../userRegex.ts';
+import { parseIdentityExpression } from './identitySources.ts';
 import type {
   ApiCoordinates,
   ApiKind,
@@ -46,17 +42,24 @@ const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
     'scopes',
   ],
   jwt: ['type', 'issuer', 'audience', 'identitySource', 'jwks', 'scopes'],
-  lambda: ['type', 'identitySource', 'verify', 'policy', 'context', 'resultTtlSeconds', 'lambdaType'],
+  lambda: [
+    'type',
+    'identitySource',
+    'identitySources',
+    'verify',
+    'policy',
+    'context',
+    'resultTtlSeconds',
+    'lambdaType',
+    'validationRegex',
+    'payloadFormatVersion',
+    'enableSimpleResponses',
+  ],
   alb: ['type', 'albArn', 'clientId', 'onUnauthenticatedRequest', 'keyUrl', 'authorizationEndpoint'],
 };
 
-/** Issuer URL of a Cognito user pool id (an unresolved id keeps a readable placeholder issuer that derives no key URL). */
-export function poolIssuer(poolId: string): string {
-  return poolIssuerOrPlaceholder(poolId);
-}
-
 /** Header name from `Authorization`, `method.request.header.Authorization` or `$request.header.Authorization`. */
-export function headerFromIdentitySource(text: string): string | undefined {
+function headerFromIdentitySource(text: string): string | undefined {
   const name = text.replace(/^(method\.request\.header\.|\$request\.header\.)/, '');
   return HEADER_NAME.test(name) ? name : undefined;
 }
@@ -410,27 +413,30 @@ function readCognito(reader: Reader, path: string, line: number, config: Authori
   } else if (issuers) {
     reader.error(issuers.value, `${path}.issuers must be a list of issuer URLs`, issuers.line);
   }
-  const regex = at('validationRegex');
-  if (regex) {
-    const value = reader.str(regex.value, `${path}.validationRegex`, regex.line);
-    if (value !== undefined) {
-      const compiled = compileUserRegex(value);
-      if (compiled.ok) config.validationRegex = value;
-      else if (compiled.reason === 'invalid')
-        reader.error(regex.value, `${path}.validationRegex is ${compiled.message}`);
-      else {
-        // Valid for API Gateway (Java) but not evaluable here: kept, and the simulator's trace says so.
-        config.validationRegex = value;
-        reader.warn(
-          'validation-regex-unsupported',
-          regex.value,
-          `${path}.validationRegex cannot be evaluated by the simulator: ${compiled.message}`,
-          { authorizer: config.name },
-        );
-      }
-    }
-  }
+  readValidationRegex(reader, path, config, at);
   needJwks(reader, path, line, config, config.issuers ?? []);
+}
+
+/** `validationRegex` (cognito: matched against aud; Lambda TOKEN: against the header value). */
+function readValidationRegex(reader: Reader, path: string, config: AuthorizerConfig, at: At): void {
+  const regex = at('validationRegex');
+  if (!regex) return;
+  const value = reader.str(regex.value, `${path}.validationRegex`, regex.line);
+  if (value === undefined) return;
+  const compiled = compileUserRegex(value);
+  if (compiled.ok) config.validationRegex = value;
+  else if (compiled.reason === 'invalid')
+    reader.error(regex.value, `${path}.validationRegex is ${compiled.message}`);
+  else {
+    // Valid for API Gateway (Java) but not evaluable here: kept, and the simulator's trace says so.
+    config.validationRegex = value;
+    reader.warn(
+      'validation-regex-unsupported',
+      regex.value,
+      `${path}.validationRegex cannot be evaluated by the simulator: ${compiled.message}`,
+      { authorizer: config.name },
+    );
+  }
 }
 
 function readJwt(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
@@ -490,6 +496,60 @@ function readLambda(reader: Reader, path: string, line: number, config: Authoriz
     );
     if (value !== undefined) config.lambdaType = value;
   }
+  readLambdaSources(reader, path, config, at);
+  readValidationRegex(reader, path, config, at);
+  if (config.validationRegex !== undefined && config.lambdaType === 'REQUEST') {
+    reader.warn(
+      'validation-regex-ignored',
+      at('validationRegex')?.value,
+      `${path}.validationRegex applies to TOKEN authorizers only: AWS ignores it on a REQUEST authorizer`,
+      { authorizer: config.name },
+    );
+  }
+  const version = at('payloadFormatVersion');
+  if (version) {
+    // YAML reads an unquoted 2.0 as the number 2: both spellings mean the same version.
+    const raw = isScalar(version.value) ? version.value.value : undefined;
+    const text = typeof raw === 'number' ? raw.toFixed(1) : raw;
+    if (text === '1.0' || text === '2.0') config.payloadFormatVersion = text;
+    else reader.error(version.value, `${path}.payloadFormatVersion must be "1.0" or "2.0"`, version.line);
+  }
+  const simple = at('enableSimpleResponses');
+  if (simple) {
+    const raw = isScalar(simple.value) ? simple.value.value : undefined;
+    if (typeof raw === 'boolean') config.enableSimpleResponses = raw;
+    else reader.error(simple.value, `${path}.enableSimpleResponses must be true or false`, simple.line);
+  }
+  if (config.enableSimpleResponses === true && config.payloadFormatVersion === '1.0') {
+    reader.errorAt(
+      simple?.line ?? line,
+      `${path}.enableSimpleResponses needs payloadFormatVersion "2.0" (simple responses exist only for payload 2.0)`,
+    );
+  }
+}
+
+/** `identitySources`: every AWS mapping expression the authorizer reads (any one missing: 401 without a call). */
+function readLambdaSources(reader: Reader, path: string, config: AuthorizerConfig, at: At): void {
+  const sources = at('identitySources');
+  if (!sources) return;
+  if (at('identitySource')) {
+    reader.error(
+      sources.value,
+      `${path}: give identitySource (one header) or identitySources (a list of mapping expressions), not both`,
+    );
+    return;
+  }
+  const list = reader.strList(sources.value, `${path}.identitySources`, sources.line);
+  if (!list) return;
+  const valid = list.filter((text, i) => {
+    if (parseIdentityExpression(text)) return true;
+    reader.error(
+      sources.value,
+      `${path}.identitySources[${i}] ${JSON.stringify(text)} is not an identity source: use $request.header.X, $request.querystring.X, $stageVariables.X or $context.X (HTTP API), method.request.header.X, method.request.querystring.X, stageVariables.X or context.X (REST), or a header name`,
+    );
+    return false;
+  });
+  if (valid.length === list.length) config.identitySources = list;
 }
 
 function readAlb(reader: Reader, path: string, line: number, config: AuthorizerConfig, at: At): void {
@@ -527,7 +587,7 @@ function readAlb(reader: Reader, path: string, line: number, config: AuthorizerC
 }
 
 /** Split "METHOD /path" or "$default" and check the template; ALB routes allow `*` and `?`. */
-export function parseRouteTemplate(
+function parseRouteTemplate(
   text: string,
   alb: boolean,
 ): { ok: true; method: string; path: string } | { ok: false; message: string } {
@@ -865,6 +925,14 @@ function parseConfigText(fileName: string, text: string): ConfigResult {
     });
   }
 
+  // One API per file: its routes must agree on REST or HTTP API, explicitly or by what their authorizers imply.
+  const apiRoutes = routes.filter((r) => r.apiKind !== 'alb' && r.authorizerType !== 'alb');
+  const kinds = splitByApiKind(apiRoutes, api?.kind);
+  if (!kinds.ok) {
+    for (const problem of kinds.problems)
+      reader.errors.push(`${fileName}:${problem.route.source?.line ?? 1}: ${problem.message}`);
+  }
+
   const hasLambda = Object.values(authorizers).some((a) => a.type === 'lambda');
   if (!api) {
     api = { region: region ?? 'us-east-1', accountId: '<accountId>', apiId: '<apiId>', stage: '<stage>' };
@@ -887,7 +955,7 @@ function parseConfigText(fileName: string, text: string): ConfigResult {
       api,
       authorizers,
       routes,
-      warnings: reader.warnings,
+      warnings: sortBySourceLine(reader.warnings),
     },
   };
 }

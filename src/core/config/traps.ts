@@ -15,7 +15,8 @@ export type TrapId =
   | 'lambda-cache-sibling-routes'
   | 'unresolved-value'
   | 'user-pool-not-recognized'
-  | 'identity-source-not-header';
+  | 'identity-source-not-header'
+  | 'cognito-issuer-format';
 
 /** The authorizer kinds that never read a route's scopes. */
 const SCOPELESS_KINDS = ['lambda', 'alb', 'none', 'iam'] as const;
@@ -25,24 +26,42 @@ function isScopeless(type: RouteAuthorizerType): type is ScopelessKind {
   return (SCOPELESS_KINDS as readonly string[]).includes(type);
 }
 
+/** Longest piece of file text a trap message repeats, and most list items it names: files are untrusted. */
+const MAX_QUOTED_CHARS = 120;
+const MAX_LISTED_ITEMS = 10;
+
+/** File text cut to a readable length, saying how long it was. */
+function clipped(text: string): string {
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}…(${text.length} chars)` : text;
+}
+
+/** The first items of a list, each clipped, and how many were left out. */
+function clippedList<T>(items: readonly T[], show: (item: T) => string, separator = ', '): string {
+  const shown = items.slice(0, MAX_LISTED_ITEMS).map(show).join(separator);
+  return items.length > MAX_LISTED_ITEMS
+    ? `${shown}${separator}…(${items.length - MAX_LISTED_ITEMS} more)`
+    : shown;
+}
+
 /** Default API Gateway authorizer result cache TTL, seconds. */
 const DEFAULT_TTL_SECONDS = 300;
 
-/** `file:line` (or the file alone) that starts every trap message. */
-function location(source: WarningSource): string {
+/** `file:line` (or the file alone) that starts every trap and reader warning: one shape in one list. */
+export function sourceLocation(source: WarningSource): string {
   const file = source.file ?? '';
   return source.line === undefined ? file : `${file}:${source.line}`;
 }
 
 /** What the trap is about, as the message names it: the route (and its API), else the authorizer. */
 function subject(source: WarningSource): string {
-  if (source.route !== undefined) return `${source.route}${source.api ? ` on ${source.api}` : ''}`;
-  return `Authorizer "${source.authorizer ?? '?'}"`;
+  if (source.route !== undefined)
+    return `${clipped(source.route)}${source.api ? ` on ${clipped(source.api)}` : ''}`;
+  return `Authorizer "${clipped(source.authorizer ?? '?')}"`;
 }
 
 /** One trap warning: `file:line: subject: text`, the same shape for every reader. */
 export function trapWarning(id: TrapId, source: WarningSource, text: string): Warning {
-  return warning(id, `${location(source)}: ${subject(source)}: ${text}`, source);
+  return warning(id, `${sourceLocation(source)}: ${subject(source)}: ${text}`, source);
 }
 
 /** The source of a warning about a route (file and line of the route unless a closer line is given). */
@@ -84,7 +103,7 @@ export function routeTraps(
       trapWarning(
         'cognito-no-scopes',
         at,
-        `Cognito authorizer "${route.authorizer ?? '?'}" on a method without OAuth scopes accepts only ID tokens; an access token gets 401.`,
+        `Cognito authorizer "${clipped(route.authorizer ?? '?')}" on a method without OAuth scopes accepts only ID tokens; an access token gets 401.`,
       ),
     );
   }
@@ -98,13 +117,13 @@ export function routeTraps(
           : `a ${type}-authorized route`;
     const decides =
       type === 'lambda' && route.authorizer !== null
-        ? `; only the Lambda authorizer "${route.authorizer}" decides`
+        ? `; only the Lambda authorizer "${clipped(route.authorizer)}" decides`
         : '';
     out.push(
       trapWarning(
         `${type}-scopes-ignored`,
         routeSource(route, file, options.lines?.scopes),
-        `scopes [${route.scopes.join(', ')}] on ${who} are ignored by AWS${decides}.`,
+        `scopes [${clippedList(route.scopes, clipped)}] on ${who} are ignored by AWS${decides}.`,
       ),
     );
   }
@@ -114,7 +133,7 @@ export function routeTraps(
       trapWarning(
         'unresolved-value',
         at,
-        `scope ${unresolved.join(', ')} could not be resolved from the file; fill it in before simulating.`,
+        `scope ${clippedList(unresolved, clipped)} could not be resolved from the file; fill it in before simulating.`,
       ),
     );
   }
@@ -122,7 +141,7 @@ export function routeTraps(
     authorizer?.type === 'lambda' &&
     ttlOf(authorizer) > 0 &&
     /\{[^{}]+\+\}/.test(route.path) && // [^{}] not [^}]: one pass, not a rescan per "{"
-    JSON.stringify(authorizer.policy ?? null).includes('${methodArn}')
+    policyMentionsMethodArn(authorizer.policy)
   ) {
     out.push(
       trapWarning(
@@ -145,9 +164,11 @@ export function authorizerTraps(
   const out: Warning[] = [];
   const at = authorizerSource(config, file);
   if (config.placeholders) {
-    const list = Object.entries(config.placeholders)
-      .map(([key, value]) => `${key} = ${value}`)
-      .join('; ');
+    const list = clippedList(
+      Object.entries(config.placeholders),
+      ([key, value]) => `${clipped(key)} = ${clipped(value)}`,
+      '; ',
+    );
     out.push(
       trapWarning('unresolved-value', at, `values the file cannot resolve are placeholders: ${list}.`),
     );
@@ -158,7 +179,7 @@ export function authorizerTraps(
         trapWarning(
           'user-pool-not-recognized',
           at,
-          `"${pool}" is neither a user pool id (us-east-1_AbC123) nor a user pool ARN; no real token will match it.`,
+          `"${clipped(pool)}" is neither a user pool id (us-east-1_AbC123) nor a user pool ARN; no real token will match it.`,
         ),
       );
     }
@@ -169,7 +190,7 @@ export function authorizerTraps(
       trapWarning(
         'identity-source-not-header',
         at,
-        `reads its identity from ${nonHeader}, not from a header; requests without it get 401.`,
+        `reads its identity from ${clipped(nonHeader)}, not from a header; requests without it get 401.`,
       ),
     );
   }
@@ -186,6 +207,48 @@ export function authorizerTraps(
     }
   }
   return out;
+}
+
+/** Values the `${methodArn}` scan visited since the process started (tests show it is once per policy). */
+export const policyScanWork = { values: 0 };
+
+const METHOD_ARN_PLACEHOLDER = '${methodArn}';
+// Per policy value, not per route: a policy expanded from YAML aliases can hold a million values.
+const mentionsMethodArn = new WeakMap<object, boolean>();
+
+/** Whether a string (key or value) of the policy contains `${methodArn}`, answered once per policy. */
+function policyMentionsMethodArn(policy: unknown): boolean {
+  if (typeof policy !== 'object' || policy === null) return containsMethodArn(policy, new Set());
+  let known = mentionsMethodArn.get(policy);
+  if (known === undefined) {
+    known = containsMethodArn(policy, new Set());
+    mentionsMethodArn.set(policy, known);
+  }
+  return known;
+}
+
+// Depth-first, stops at the first match; aliased subtrees are one shared object, visited once.
+function containsMethodArn(root: unknown, visited: Set<object>): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    policyScanWork.values++;
+    if (typeof value === 'string') {
+      if (value.includes(METHOD_ARN_PLACEHOLDER)) return true;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || visited.has(value)) continue;
+    visited.add(value);
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) pending.push(item);
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes(METHOD_ARN_PLACEHOLDER)) return true;
+      pending.push(item);
+    }
+  }
+  return false;
 }
 
 function ttlOf(config: AuthorizerConfig): number {
@@ -217,5 +280,5 @@ export const TRACE_TRAP = {
   cachedPolicy: (cachedArn: string, arn: string, api: ApiCoordinates): string =>
     `Cached-policy trap: the policy was built for ${cachedArn} and cached; ${arn} is not in it, so this request gets 403 until the cache expires. Return a wildcard resource (e.g. arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/*) or set resultTtlSeconds to 0.`,
   scopesIgnored: (scopes: readonly string[], type: string): string =>
-    `the route lists scopes (${scopes.join(', ')}) but a ${type} authorizer ignores them`,
+    `the route lists scopes (${clippedList(scopes, clipped)}) but a ${type} authorizer ignores them`,
 } as const;

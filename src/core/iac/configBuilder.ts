@@ -1,6 +1,7 @@
 // Collects what the readers find (APIs, authorizers, routes) and turns it into one SimConfig with unique names.
 import { regionOfPoolOrIssuer } from '../awsIdentifiers.ts';
-import { warning } from '../findings.ts';
+import { sourceLocation } from '../config/traps.ts';
+import { sortBySourceLine, warning } from '../findings.ts';
 import type { Warning, WarningSource } from '../findings.ts';
 import type {
   ApiCoordinates,
@@ -79,7 +80,7 @@ export class ConfigBuilder {
     const source: WarningSource = { file: this.file };
     if (line) source.line = line;
     if (about) this.about.set(this.warnings.length, about);
-    this.warnings.push(warning(id, line ? `${message} (line ${line})` : message, source));
+    this.warnings.push(warning(id, `${sourceLocation(source)}: ${message}`, source));
   }
 
   /** Declare an API (first declaration wins; a later one may only fill a missing stage). */
@@ -174,10 +175,10 @@ export class ConfigBuilder {
       api: first ?? { region: '${AWS::Region}', accountId: '${AWS::AccountId}', apiId: '', stage: '' },
       authorizers,
       routes,
-      warnings: [
+      warnings: sortBySourceLine([
         ...this.warnings.map((w, index) => this.withSubject(w, this.about.get(index), names)),
         ...trapWarnings(this.file, routes, authorizers, preflight),
-      ],
+      ]),
     };
     if (this.apis.size > 1) config.apis = apis;
     return config;

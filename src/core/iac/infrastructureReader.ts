@@ -5,6 +5,7 @@ import type { SimConfig } from '../config/model.ts';
 import { readAlb } from './albReader.ts';
 import { BudgetExceeded, ReadBudget } from '../config/budget.ts';
 import { readCloudFormation } from './cfnReader.ts';
+import { issuerFormatTraps } from './cognitoIssuerFormat.ts';
 import { ConfigBuilder } from './configBuilder.ts';
 import { IntrinsicResolver, isPlaceholder } from './intrinsics.ts';
 import { isObj, own } from './objects.ts';
@@ -56,7 +57,7 @@ function tooComplex(fileName: string, reason: string): InfrastructureReadResult 
     warnings: [
       warning(
         'iac-too-complex',
-        `${fileName}: not read: ${reason}; reading stops there so a hostile file cannot freeze the editor`,
+        `${fileName}: not read: ${reason}; reading stops there so a hostile file cannot hang the tool`,
       ),
     ],
   };
@@ -109,6 +110,7 @@ function readParsed(fileName: string, text: string, budget: ReadBudget): Infrast
     readStandaloneOpenApi(ctx, fileName);
   }
   const config = out.build();
+  if (isTemplate) config.warnings.push(...issuerFormatTraps(ctx, config));
   if (config.routes.length === 0) {
     config.warnings.unshift(
       warning('no-routes', `${fileName}: no API Gateway or load balancer routes were found in this file`),

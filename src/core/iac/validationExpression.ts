@@ -5,7 +5,7 @@ import { isPlaceholder } from './intrinsics.ts';
 import type { ReadContext } from './readerContext.ts';
 
 /**
- * The expression to keep in the configuration, after a finding at file:line when it is invalid or cannot be
+ * The expression to keep in the configuration, after a finding at file:line (the builder's prefix) when it is invalid or cannot be
  * evaluated here. Both are kept: API Gateway refuses to create an authorizer with an invalid expression, and the
  * simulator's trace says so (a configuration verdict); a Java-only one is valid for AWS.
  */
@@ -19,16 +19,17 @@ export function checkedValidationExpression(
   if (isPlaceholder(expression)) return expression;
   const compiled = compileUserRegex(expression);
   if (compiled.ok) return expression;
-  const where = line === undefined ? ctx.file : `${ctx.file}:${line}`;
   if (compiled.reason === 'invalid') {
     ctx.out.warn(
       'validation-regex-invalid',
-      `${where}: ${what} is ${compiled.message}; API Gateway refuses to create this authorizer`,
+      `${what} is ${compiled.message}; API Gateway refuses to create this authorizer`,
+      line,
     );
   } else {
     ctx.out.warn(
       'validation-regex-unsupported',
-      `${where}: ${what} cannot be evaluated by the simulator: ${compiled.message}`,
+      `${what} cannot be evaluated by the simulator: ${compiled.message}`,
+      line,
     );
   }
   return expression;

@@ -6,9 +6,6 @@ import type { KeyResult } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// Regions, ARNs and the regional key endpoint belong to awsIdentifiers.ts; re-exported for existing callers.
-export { albKeyBaseUrl, isAwsRegion, regionFromAlbArn } from '../awsIdentifiers.ts';
-
 /** ALB kids are UUIDs; anything else is refused before it reaches a URL (security.md #19). */
 export function isUuidKid(kid: unknown): kid is string {
   return typeof kid === 'string' && UUID.test(kid);

@@ -56,7 +56,7 @@ const ALG_KEYS: Record<string, { kty: VerificationKey['kty']; curves?: string[] 
 };
 
 /** Fatal UTF-8 decoding: invalid bytes are an error, never U+FFFD. */
-export function decodeUtf8(body: Uint8Array): string | undefined {
+function decodeUtf8(body: Uint8Array): string | undefined {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
@@ -65,14 +65,14 @@ export function decodeUtf8(body: Uint8Array): string | undefined {
 }
 
 /** HTML where keys were expected: typically a captive portal, proxy login or error page. */
-export function looksLikeHtml(contentType: string | undefined, text: string): boolean {
+function looksLikeHtml(contentType: string | undefined, text: string): boolean {
   const type = mediaType(contentType);
   if (type === 'text/html' || type === 'application/xhtml+xml') return true;
   return /^\s*<(!doctype\s+html|html|head|body|\?xml|!--)/i.test(text.slice(0, 200));
 }
 
 /** The bare media type of a Content-Type header, lower-cased, parameters dropped. */
-export function mediaType(contentType: string | undefined): string | undefined {
+function mediaType(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
   return contentType.split(';')[0]?.trim().toLowerCase();
 }
@@ -122,7 +122,7 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
 }
 
 /** JSON.parse with a depth cap and `__proto__`/`constructor` members dropped. */
-export function parseJsonSafely(text: string, source: string): KeyResult<unknown> {
+function parseJsonSafely(text: string, source: string): KeyResult<unknown> {
   const shown = displayText(source);
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
     return fail('not-json', `${shown}: JSON nested deeper than ${MAX_JSON_DEPTH} levels; not a key set`);
@@ -269,7 +269,7 @@ function importJwk(
 }
 
 /** Key type, display detail and curve of an imported public key, or why it must not be used. */
-export function describeKeyObject(
+function describeKeyObject(
   keyObject: KeyObject,
 ): { kty: VerificationKey['kty']; detail: string; curve?: string } | { problem: string; warningId: string } {
   if (keyObject.type !== 'public') return { problem: 'is not a public key', warningId: KEY_WARNING.invalid };

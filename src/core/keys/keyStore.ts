@@ -6,9 +6,6 @@ import { KeyFetchError, displayText, keyError, ok, toKeyError } from './keyError
 import { checkKeyUrl } from './keyUrls.ts';
 import type { HttpGet, HttpResponse, KeyError, KeyProvider, KeyResult, KeySet } from './types.ts';
 
-/** Re-exported so callers deriving key URLs need only this module. */
-export { cognitoJwksUrl, isLoopbackUrl } from './keyUrls.ts';
-
 /** How long a fetched key set is trusted as current (security.md "Fetching keys"). */
 export const DEFAULT_MAX_AGE_MS = 10 * 60_000;
 /** Minimum gap between refetches caused by unknown kids or a failing endpoint, so tokens cannot hammer it. */

@@ -2,9 +2,6 @@
 import { displayText, fail, ok } from './keyErrors.ts';
 import type { KeyResult } from './types.ts';
 
-// The only derived key URL is a Cognito issuer's; awsIdentifiers.ts owns that rule.
-export { cognitoJwksUrl } from '../awsIdentifiers.ts';
-
 /** Loopback hosts may use plain http (local emulators); the WHATWG URL parser has already normalised IPs. */
 export function isLoopbackHostname(hostname: string): boolean {
   const host = hostname.toLowerCase();

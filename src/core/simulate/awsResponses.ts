@@ -15,6 +15,8 @@ export const OBSERVED_NOTE = {
   restDenyMessageKey:
     'REST APIs answer policy denials with a capital-M "Message" key (observed; AWS documents only the text)',
   jwtScope403: 'HTTP API JWT scope failures return 403 Forbidden: observed, not documented by AWS',
+  cognitoExpired:
+    'REST Cognito authorizers answer an expired token with 401 {"message":"The incoming token has expired"} (the UNAUTHORIZED gateway response, not EXPIRED_TOKEN): observed, widely (aws-amplify/amplify-js #6060, #10147), not documented by AWS',
 } as const;
 
 function json(value: unknown): string {
@@ -26,6 +28,15 @@ export function unauthorized(kind: ApiKind, extraHeaders: Record<string, string>
   const headers: Record<string, string> =
     kind === 'rest' ? { 'x-amzn-ErrorType': 'UnauthorizedException' } : {};
   return { status: 401, body: json({ message: 'Unauthorized' }), headers: { ...headers, ...extraHeaders } };
+}
+
+/** 401 from a REST Cognito authorizer for an expired token: its own text, which client refresh logic keys on. */
+export function cognitoTokenExpired(): HttpReply {
+  return {
+    status: 401,
+    body: json({ message: 'The incoming token has expired' }),
+    headers: { 'x-amzn-ErrorType': 'UnauthorizedException' },
+  };
 }
 
 /** 403 from API Gateway after a JWT scope failure or an HTTP API Lambda denial. */
@@ -79,6 +90,15 @@ export function noRoute(kind: ApiKind): HttpReply {
     };
   }
   return { status: 404, body: json({ message: 'Not Found' }), headers: {} };
+}
+
+/** REST 403 for an `Authorization` header that is not SigV4, on an AWS_IAM method or a path that exists nowhere. */
+export function incompleteSignature(message: string): HttpReply {
+  return {
+    status: 403,
+    body: json({ message }),
+    headers: { 'x-amzn-ErrorType': 'IncompleteSignatureException' },
+  };
 }
 
 /** The HTTP API JWT authorizer's challenge header, exactly as AWS formats it. */

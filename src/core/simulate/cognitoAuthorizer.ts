@@ -4,8 +4,8 @@ import { TRACE_TRAP } from '../config/traps.ts';
 import type { AuthorizerConfig, ApiKind } from '../config/model.ts';
 import type { DecodeResult } from '../decode.ts';
 import { compileUserRegex } from '../userRegex.ts';
-import { authorizerError, unauthorized } from './awsResponses.ts';
-import { httpJwtClaims, restClaims } from './backendContext.ts';
+import { OBSERVED_NOTE, authorizerError, cognitoTokenExpired, unauthorized } from './awsResponses.ts';
+import { restClaims } from './backendContext.ts';
 import { lookUpIdentity, openToken } from './openingStep.ts';
 import type { SimulationResult } from './result.ts';
 import type { AuthorizerSimulator, Run } from './run.ts';
@@ -90,6 +90,15 @@ export const simulateCognito: AuthorizerSimulator = async ({ run, auth, route, k
     } else if (verdict.failed.id === 'token_use' && tokenUse === 'access' && use === 'id') {
       run.add('trap', 'warn', TRACE_TRAP.idTokenWithScopes);
     }
+    if (verdict.failed.id === 'exp' && verdict.failed.reason === 'expired') {
+      run.add(
+        'authorizer',
+        'fail',
+        'the Cognito authorizer refuses the expired token: 401 "The incoming token has expired"',
+      );
+      run.add('authorizer', 'info', OBSERVED_NOTE.cognitoExpired);
+      return run.deny(cognitoTokenExpired(), 'token');
+    }
     run.add(
       'authorizer',
       'fail',
@@ -117,6 +126,11 @@ export const simulateCognito: AuthorizerSimulator = async ({ run, auth, route, k
     run.add('scope', 'pass', `scope ${hit} granted`);
   }
   run.add('authorizer', 'pass', 'the Cognito authorizer accepts the token');
-  const context = kind === 'http' ? httpJwtClaims(claims) : restClaims(claims);
-  return rbacAfterAllow(run, route, claims, context, 'the verified claims');
+  // COGNITO_USER_POOLS exists on REST APIs only (simulate.ts refuses it on HTTP APIs), so the claims are REST's.
+  run.add(
+    'backend',
+    'info',
+    'claims reach the backend as strings; exp and iat as dates like "Mon Apr 17 23:12:49 UTC 2017" (observed: amazon-cognito-identity-js #92, not documented); lists comma-joined (unverified: no captured payload with several groups)',
+  );
+  return rbacAfterAllow(run, route, claims, restClaims(claims), 'the verified claims');
 };

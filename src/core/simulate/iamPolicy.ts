@@ -1,6 +1,7 @@
 // Evaluating what a Lambda authorizer returns against the method ARN, as API Gateway does.
 import { globMatch, matchesGlob } from '../glob.ts';
 import type { ApiCoordinates } from '../config/model.ts';
+import type { JsonObject, JsonValue } from '../types.ts';
 
 /** The ARN API Gateway builds for a request: arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}. */
 export function methodArn(api: ApiCoordinates, method: string, path: string): string {
@@ -23,8 +24,8 @@ export interface PolicyEvaluation {
   reason: string;
   notes: string[];
   principalId: string | undefined;
-  /** Context values as API Gateway delivers them (strings), when the output is well formed. */
-  context: Record<string, string>;
+  /** Context values as API Gateway delivers them (strings; JSON values under the `json` rule), when well formed. */
+  context: Record<string, JsonValue>;
   /** HTTP API simple response ({isAuthorized}) rather than an IAM policy. */
   simple: boolean;
 }
@@ -59,17 +60,43 @@ function fail(reason: string, notes: string[] = []): PolicyEvaluation {
   return { effect: 'error', reason, notes, principalId: undefined, context: {}, simple: false };
 }
 
-/** Context values must be string, number or boolean; API Gateway delivers them as strings. */
+/**
+ * Which context values an authorizer may return: `scalar` (REST, and HTTP API payload 1.0) string, number or boolean,
+ * delivered as strings; `json` (HTTP API payload 2.0) any JSON value, arrays and maps included, delivered as returned.
+ */
+export type ContextRule = 'scalar' | 'json';
+
+function isJsonValue(value: unknown, depth = 0): value is JsonValue {
+  if (depth > 64) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
+  return isRecord(value) && Object.values(value).every((v) => isJsonValue(v, depth + 1));
+}
+
+/** Context values under `rule`; a value the rule forbids makes API Gateway fail with 500. */
 export function stringifyContext(
   context: unknown,
-): { ok: true; values: Record<string, string> } | { ok: false; message: string } {
+  rule: ContextRule = 'scalar',
+): { ok: true; values: Record<string, JsonValue> } | { ok: false; message: string } {
   if (context === undefined) return { ok: true, values: {} };
   if (!isRecord(context))
-    return { ok: false, message: 'context must be an object of string, number or boolean values' };
-  const values: Record<string, string> = {};
+    return {
+      ok: false,
+      message:
+        rule === 'json'
+          ? 'context must be an object'
+          : 'context must be an object of string, number or boolean values',
+    };
+  const values: JsonObject = {};
+  const put = (key: string, value: JsonValue): void => {
+    Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
+  };
   for (const [key, value] of Object.entries(context)) {
-    if (typeof value === 'string') values[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') values[key] = String(value);
+    if (typeof value === 'string') put(key, value);
+    else if (rule === 'json' && isJsonValue(value)) put(key, value);
+    else if (typeof value === 'number' || typeof value === 'boolean') put(key, String(value));
+    else if (rule === 'json') return { ok: false, message: `context.${key} is not a JSON value` };
     else {
       const what =
         value === null
@@ -115,13 +142,14 @@ export function evaluateAuthorizerOutput(
   output: unknown,
   arn: string,
   allowSimple: boolean,
+  contextRule: ContextRule = 'scalar',
 ): PolicyEvaluation {
   if (!isRecord(output)) return fail('the authorizer output is not a JSON object');
   if ('isAuthorized' in output && !('policyDocument' in output)) {
     if (!allowSimple)
       return fail('{isAuthorized} simple responses exist only for HTTP API payload 2.0 authorizers');
     if (typeof output.isAuthorized !== 'boolean') return fail('isAuthorized must be a boolean');
-    const ctx = stringifyContext(output.context);
+    const ctx = stringifyContext(output.context, contextRule);
     if (!ctx.ok) return fail(ctx.message);
     return {
       effect: output.isAuthorized ? 'allow' : 'implicit-deny',
@@ -141,7 +169,7 @@ export function evaluateAuthorizerOutput(
     else if (typeof output.principalId !== 'string') return fail('principalId must be a string');
     else principalId = output.principalId;
   }
-  const ctx = stringifyContext(full ? output.context : undefined);
+  const ctx = stringifyContext(full ? output.context : undefined, contextRule);
   if (!ctx.ok) return fail(ctx.message);
   if (!isRecord(document)) return fail('policyDocument must be an object');
   if (document.Version !== undefined && document.Version !== '2012-10-17') {

@@ -1,5 +1,7 @@
 // Finding the identity-source header value in whatever the user gave: a bare token, a header, a header block.
 import { parseInput } from '../verify/inspect.ts';
+export type { IdentityExpression, IdentityLocation } from '../config/identitySources.ts';
+export { parseIdentityExpression } from '../config/identitySources.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
 
@@ -101,6 +103,11 @@ export function findIdentity(input: string | undefined, header: string): Identit
     };
   }
   const lines = input.trim().split(/\r?\n/);
+  const other = lines.length === 1 ? HEADER_LINE.exec(lines[0] ?? '') : null;
+  if (other && !/^https?$/i.test(other[1] ?? '')) {
+    // "X-Id-Token: ..." names another header: the wanted one is absent, not this whole line.
+    return none(`the input has a ${other[1] ?? ''} header but no ${header} header`);
+  }
   if (lines.length === 1) {
     notes.push(
       step(
@@ -117,4 +124,37 @@ export function findIdentity(input: string | undefined, header: string): Identit
     };
   }
   return none(`the input has no ${header} header (${parsed.message})`);
+}
+
+/** The raw value of header `name` (case-insensitive) in a header block, if a line carries it. */
+export function headerLine(input: string | undefined, name: string): string | undefined {
+  if (input === undefined) return undefined;
+  return scanHeader(input, name.toLowerCase());
+}
+
+/** Query-string values of a request line ("GET /a?x=1&x=2" -> {x: ["1", "2"]}); names are case-sensitive. */
+export function queryOf(requestLine: string): Map<string, string[]> {
+  const query = new Map<string, string[]>();
+  const target = requestLine.trim().split(/\s+/)[1] ?? '';
+  const start = target.indexOf('?');
+  if (start === -1) return query;
+  const text = target.slice(start + 1).split('#', 1)[0] ?? '';
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
+    const list = query.get(name) ?? [];
+    list.push(value);
+    query.set(name, list);
+  }
+  return query;
+}
+
+function decodeQueryPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }

@@ -1,7 +1,7 @@
 // HTTP API (and REST) JWT authorizer: identity source, issuer/audience/signature checks, route scopes (403).
 import { SCOPE_RULES, matchScopes } from '../claims.ts';
 import { OBSERVED_NOTE, forbidden, jwtChallenge, unauthorized } from './awsResponses.ts';
-import { httpJwtClaims, restClaims } from './backendContext.ts';
+import { httpJwtClaims, nullClaimNames, restJwtClaims } from './backendContext.ts';
 import { lookUpIdentity, openToken } from './openingStep.ts';
 import type { AuthorizerSimulator } from './run.ts';
 import { rbacAfterAllow } from './run.ts';
@@ -54,6 +54,30 @@ export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind 
     run.add('scope', 'pass', `scope ${hit} granted`);
   }
   run.add('authorizer', 'pass', 'the JWT authorizer accepts the token');
-  const context = kind === 'rest' ? restClaims(claims) : httpJwtClaims(claims);
+  if (kind === 'rest') {
+    // The REST JWT authorizer has its own shape (several issuers); a v2-shaped one is read as its single issuer.
+    run.add(
+      'backend',
+      'info',
+      'REST JWT authorizer: top-level claims reach the integration with their JSON types (AWS "Pass JWT claims to your integration")',
+    );
+    return rbacAfterAllow(run, route, claims, restJwtClaims(claims), 'the verified claims');
+  }
+  if (route.scopes.length === 0) {
+    run.add(
+      'backend',
+      'info',
+      'the route requires no scopes, so jwt.scopes is null whatever the token carries (observed: DefinitelyTyped #75458, aws/serverless-java-container #407; not documented)',
+    );
+  }
+  const nulls = nullClaimNames(claims);
+  if (nulls.length > 0) {
+    run.add(
+      'backend',
+      'warn',
+      `unverified (not documented; no capture of AWS found): ${nulls.join(', ')} ${nulls.length === 1 ? 'is' : 'are'} JSON null in the token; the simulator passes the text "null", but whether AWS sends "null", "" or drops the claim is not known (captures show every other value as a string)`,
+    );
+  }
+  const context = httpJwtClaims(claims, route.scopes);
   return rbacAfterAllow(run, route, claims, context, 'the verified claims');
 };

@@ -41,7 +41,7 @@ export interface WhatIfEdits {
 /** One simulated request. */
 export interface SimulationRequest {
   config: SimConfig;
-  /** "GET /orders/1" (a query string is ignored for matching). */
+  /** "GET /orders/1" or "GET /orders/1?tenant=acme": the query string is ignored for matching, read by identity sources. */
   route: string;
   /** Anything inspect accepts: a bare token, `Bearer ...`, a header block. Absent = no identity source. */
   token?: string;
@@ -55,6 +55,10 @@ export interface SimulationRequest {
   whatIf?: WhatIfEdits;
   /** Lambda cache replay: the request that filled the authorizer cache before this one ("GET /orders/1"). */
   cachedFrom?: string;
+  /** The stage's variables, for `$stageVariables.x` / `stageVariables.x` identity sources. */
+  stageVariables?: Record<string, string>;
+  /** `$context` values the simulator cannot derive (`identity.sourceIp`...); derived ones (`routeKey`, `stage`...) may be overridden. */
+  contextValues?: Record<string, string>;
 }
 
 /** Key URLs the user gave (never read from a workspace file): the CLI's --jwks, the editor's authDebugger.jwksUrls. */

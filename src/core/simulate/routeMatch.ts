@@ -3,6 +3,8 @@ import { globMatch, matchesGlob } from '../glob.ts';
 import { trimTrailingSlashes } from '../textScan.ts';
 import type { HttpReply } from './awsResponses.ts';
 import { noRoute } from './awsResponses.ts';
+import type { ApiKindSplit } from '../config/apiKinds.ts';
+import { describeApiKindSource, splitByApiKind } from '../config/apiKinds.ts';
 import type { ApiKind, RouteConfig, SimConfig } from '../config/model.ts';
 import type { TraceStep } from './result.ts';
 import { step } from './result.ts';
@@ -35,20 +37,7 @@ export function parseRequestLine(text: string): RequestLine {
 /** The outcome of matching: a route with its path parameters, or AWS's no-match response. */
 export type RouteMatch =
   | { ok: true; route: RouteConfig; params: Record<string, string>; apiKind: ApiKind; trace: TraceStep[] }
-  | { ok: false; apiKind: ApiKind; reply: HttpReply; trace: TraceStep[] };
-
-/** Front door of a group of routes: explicit kind first, then what the authorizers imply. */
-export function apiKindOf(
-  routes: readonly RouteConfig[],
-  config: Pick<SimConfig, 'api' | 'authorizers'>,
-): ApiKind {
-  const explicit = routes.find((r) => r.apiKind !== undefined)?.apiKind;
-  if (explicit) return explicit;
-  if (routes.some((r) => r.authorizerType === 'alb')) return 'alb';
-  if (config.api.kind) return config.api.kind;
-  if (routes.some((r) => r.authorizerType === 'jwt' || r.method === '$default')) return 'http';
-  return 'rest';
-}
+  | { ok: false; apiKind: ApiKind; reply: HttpReply; trace: TraceStep[]; decidedBy?: 'config' };
 
 type SegmentRank = 3 | 2 | 1;
 
@@ -81,7 +70,12 @@ export function matchTemplate(
       if (i !== tpl.length - 1) return undefined;
       const rest = req.slice(i);
       if (rest.length === 0 || rest.some((s) => s === '')) return undefined;
-      params[greedy[1] ?? 'proxy'] = rest.map(decodeSegment).join('/');
+      Object.defineProperty(params, greedy[1] ?? 'proxy', {
+        value: rest.map(decodeSegment).join('/'),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       ranks.push(1);
       return { params, ranks };
     }
@@ -89,7 +83,12 @@ export function matchTemplate(
     if (r === undefined || r === '') return undefined;
     const param = /^\{([^{}+]+)\}$/.exec(t);
     if (param) {
-      params[param[1] ?? ''] = decodeSegment(r);
+      Object.defineProperty(params, param[1] ?? '', {
+        value: decodeSegment(r),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       ranks.push(2);
     } else if (t === r) {
       ranks.push(3);
@@ -186,6 +185,25 @@ function matchHttpApi(routes: readonly RouteConfig[], method: string, path: stri
   return { ok: false, apiKind: 'http', reply: noRoute('http'), trace };
 }
 
+/** The most specific other resource matching `path` that has `method` or ANY: what the disputed fallback would pick. */
+function restFallback(
+  routes: readonly RouteConfig[],
+  method: string,
+  path: string,
+  skipped: string,
+): RouteConfig | undefined {
+  let best: { route: RouteConfig; ranks: SegmentRank[] } | undefined;
+  for (const route of routes) {
+    if (route.path === skipped || (route.method !== method && route.method !== 'ANY')) continue;
+    const m = matchTemplate(route.path, path);
+    if (!m) continue;
+    const cmp = best ? compareRanks(m.ranks, best.ranks) : 1;
+    if (cmp > 0 || (cmp === 0 && best?.route.method === 'ANY' && route.method === method))
+      best = { route, ranks: m.ranks };
+  }
+  return best?.route;
+}
+
 function matchRestApi(routes: readonly RouteConfig[], method: string, path: string): RouteMatch {
   const trace: TraceStep[] = [];
   let best: { path: string; params: Record<string, string>; ranks: SegmentRank[] } | undefined;
@@ -217,6 +235,14 @@ function matchRestApi(routes: readonly RouteConfig[], method: string, path: stri
         `resource ${best.path} matches but has no ${method} or ANY method (it has ${defined}): 403 "Missing Authentication Token"`,
       ),
     );
+    const fallback = restFallback(routes, method, path, best.path);
+    trace.push(
+      step(
+        'route',
+        'warn',
+        `unverified (observed by emulator authors, not documented): floci-io/floci PR #3399 and ministackorg/ministack PR #1423, measuring AWS, report that a REST API then falls back to a less specific resource that has the method (a {param} sibling, ANY /{proxy+})${fallback ? `, here ${fallback.route}` : '; no other resource here matches with this method'}; the simulator keeps the 403`,
+      ),
+    );
     return { ok: false, apiKind: 'rest', reply: noRoute('rest'), trace };
   }
   trace.push(
@@ -230,9 +256,17 @@ function matchRestApi(routes: readonly RouteConfig[], method: string, path: stri
 }
 
 const ALB_GROUP = '\u0000alb';
+// Joins an API's name and the kind of one of its parts when its routes imply two kinds.
+const KIND_SEPARATOR = '\u0000kind:';
 
 function groupLabel(key: string): string {
   if (key === ALB_GROUP) return 'the ALB listener';
+  const at = key.indexOf(KIND_SEPARATOR);
+  if (at >= 0) {
+    const kind = key.slice(at + KIND_SEPARATOR.length) === 'http' ? 'HTTP API' : 'REST API';
+    const api = key.slice(0, at);
+    return api === '' ? `the ${kind}` : `the ${kind} part of API ${api}`;
+  }
   return key === '' ? 'the API' : `API ${key}`;
 }
 
@@ -268,25 +302,55 @@ export function matchRoute(
   }
   const results: { api: string; result: RouteMatch }[] = [];
   for (const [api, routes] of groups) {
-    const kind = apiKindOf(routes, config);
-    const result =
-      kind === 'alb'
-        ? matchAlb(routes, method, path)
-        : kind === 'http'
-          ? matchHttpApi(routes, method, path)
-          : matchRestApi(routes, method, path);
-    results.push({ api, result });
+    const split: ApiKindSplit =
+      api === ALB_GROUP
+        ? {
+            ok: true,
+            parts: [{ kind: 'alb', routes, sources: new Map(routes.map((r) => [r, 'authorizer' as const])) }],
+          }
+        : splitByApiKind(routes, config.api.kind);
+    if (!split.ok) {
+      // Never simulate half one way and half the other: the whole configuration is refused, naming the fix.
+      const kind = config.api.kind ?? 'rest';
+      return {
+        ok: false,
+        apiKind: kind,
+        reply: {
+          status: 500,
+          body: JSON.stringify({ message: 'configuration names no API kind' }),
+          headers: {},
+        },
+        decidedBy: 'config',
+        trace: [...notes, ...split.problems.map((p) => step('config', 'fail', p.message))],
+      };
+    }
+    const several = split.parts.length > 1;
+    for (const part of split.parts) {
+      const result =
+        part.kind === 'alb'
+          ? matchAlb(part.routes, method, path)
+          : part.kind === 'http'
+            ? matchHttpApi(part.routes, method, path)
+            : matchRestApi(part.routes, method, path);
+      if (result.ok) {
+        const source = part.sources.get(result.route) ?? 'default';
+        const derivedSplit = several && source === 'authorizer';
+        const note = describeApiKindSource(part.kind, source, derivedSplit);
+        if (note !== undefined) result.trace.push(step('api-kind', 'info', note));
+      }
+      results.push({ api: several ? `${api}${KIND_SEPARATOR}${part.kind}` : api, result });
+    }
   }
   const hits = results.filter((r) => r.result.ok);
   const chosen = hits[0] ?? results[0];
   if (!chosen) throw new Error('unreachable: no route groups');
   const trace = [...notes];
-  if (groups.size > 1) {
+  if (results.length > 1) {
     trace.push(
       step(
         'route',
         'info',
-        `${groups.size} front doors configured; the request goes to ${groupLabel(chosen.api)}`,
+        `${results.length} front doors configured; the request goes to ${groupLabel(chosen.api)}`,
       ),
     );
   }

@@ -1,12 +1,12 @@
 // The simulator: what AWS decides for a route, a token and an authorizer configuration, step by step.
 // This module matches the route, picks the authorizer and hands over to that kind's module (one per kind).
 import { TRACE_TRAP } from '../config/traps.ts';
-import type { AuthorizerConfig, AuthorizerType, SimConfig } from '../config/model.ts';
+import type { ApiKind, AuthorizerConfig, AuthorizerType, SimConfig } from '../config/model.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import { simulateAlb } from './albAuthorizer.ts';
 import { authorizerError } from './awsResponses.ts';
 import { simulateCognito } from './cognitoAuthorizer.ts';
-import { simulateIam, simulateNoAuthorizer } from './iamAuthorizer.ts';
+import { denyNoRoute, simulateIam, simulateNoAuthorizer } from './iamAuthorizer.ts';
 import { simulateJwt } from './jwtAuthorizer.ts';
 import { simulateLambda } from './lambdaAuthorizer.ts';
 import { hasToken } from './openingStep.ts';
@@ -26,6 +26,14 @@ const SIMULATORS: Readonly<Record<AuthorizerType, AuthorizerSimulator>> = {
   alb: simulateAlb,
 };
 
+/** Why an authorizer cannot run on this kind of API, or undefined when it can. */
+function authorizerOnWrongApi(type: AuthorizerType, kind: ApiKind): string | undefined {
+  // ALB listeners run their own actions (authenticate-*, jwt-validation simulated as jwt): only HTTP APIs are checked.
+  if (type === 'cognito' && kind === 'http')
+    return "a cognito (COGNITO_USER_POOLS) authorizer exists on REST APIs only, and this route is on an HTTP API: use a jwt authorizer with the pool's issuer there";
+  return undefined;
+}
+
 /** Simulate one request: route match, authorizer, RBAC; the result is data, never thrown. */
 export async function simulate(
   request: SimulationRequest,
@@ -44,7 +52,9 @@ export async function simulate(
   }
   const match = matchRoute(config, line.method, line.path);
   run.trace.push(...match.trace);
-  if (!match.ok) return run.deny(match.reply, 'route');
+  // A REST path or method that exists nowhere is answered like an AWS_IAM method (SigV4 parse of Authorization).
+  if (!match.ok && match.decidedBy === undefined) return denyNoRoute(run, match, line.path);
+  if (!match.ok) return run.deny(match.reply, match.decidedBy ?? 'route');
   const route = match.route;
   const kind = match.apiKind;
   run.route = {
@@ -105,6 +115,18 @@ export async function simulate(
       `the route names authorizer ${JSON.stringify(name)}, which is not configured`,
     );
     return run.deny(authorizerError(kind), 'config');
+  }
+  const misplaced = authorizerOnWrongApi(auth.type, kind);
+  if (misplaced !== undefined) {
+    run.add('authorizer', 'fail', misplaced);
+    return run.deny(authorizerError(kind), 'config');
+  }
+  if (auth.type === 'jwt' && kind === 'rest') {
+    run.add(
+      'authorizer',
+      'info',
+      'a jwt authorizer on a REST API: REST has its own JWT authorizer (several issuers, typed claims); this one issuer and audience are simulated as one of its issuers',
+    );
   }
   return SIMULATORS[auth.type]({ run, auth, route, kind, method: line.method, path: line.path });
 }

@@ -1,18 +1,22 @@
 // Token verification for each authorizer kind: the right VerifyOptions for inspect, and AWS's reading of the result.
 import type { Check, CheckId } from '../findings.ts';
 import { inspectDecoded } from '../verify/inspect.ts';
+import { isValid } from '../verify/verifyToken.ts';
 import type { DecodeResult } from '../verify/inspect.ts';
 import {
   albKeyBaseUrl,
   cognitoJwksUrl,
   isIssuerOfPool,
   parseCognitoIssuer,
+  poolIssuerOrPlaceholder,
   regionFromAlbArn,
 } from '../awsIdentifiers.ts';
 import { displayText } from '../keys/keyErrors.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import type { JsonObject, KeySource, TokenReport, VerifyOptions } from '../types.ts';
-import { poolIssuer } from '../config/configFile.ts';
+import { readAudiences } from '../claims.ts';
+import { check } from '../findings.ts';
+import { show } from '../verify/showValue.ts';
 import type { AuthorizerConfig } from '../config/model.ts';
 import type { TraceStep, UserKeyUrls } from './result.ts';
 import { step } from './result.ts';
@@ -40,8 +44,8 @@ export interface VerifyContext {
 const SIGNATURE_IDS: readonly CheckId[] = ['kid', 'key', 'signature'];
 
 /** Trusted issuers of a cognito authorizer: pools first, then explicit issuer URLs. */
-export function cognitoIssuers(auth: AuthorizerConfig): string[] {
-  return [...(auth.userPools ?? []).map(poolIssuer), ...(auth.issuers ?? [])];
+function cognitoIssuers(auth: AuthorizerConfig): string[] {
+  return [...(auth.userPools ?? []).map(poolIssuerOrPlaceholder), ...(auth.issuers ?? [])];
 }
 
 /**
@@ -49,7 +53,7 @@ export function cognitoIssuers(auth: AuthorizerConfig): string[] {
  * `jwks`, else the Cognito issuer's derived URL. Any other issuer gets none: nothing is fetched that the user
  * did not ask for (security.md "Fetching keys").
  */
-export function keyUrlFor(
+function keyUrlFor(
   auth: AuthorizerConfig,
   issuer: string,
   given: UserKeyUrls | undefined,
@@ -70,7 +74,7 @@ function jwksSource(auth: AuthorizerConfig, issuer: string, ctx: VerifyContext):
 }
 
 /** The finding for an issuer with no key URL: which one is needed and where to give it. */
-export function missingKeyUrlMessage(issuer: string): string {
+function missingKeyUrlMessage(issuer: string): string {
   const where = 'give its key URL with --jwks URL or authDebugger.jwksUrls (or jwks: in authdebug.yaml)';
   return issuer === ''
     ? `the authorizer names no issuer, so no key URL is derived: ${where}; nothing was fetched`
@@ -110,8 +114,18 @@ function issuerFormatNote(issuer: string): string | undefined {
   return undefined;
 }
 
+/** Unsourced partitions: the issuer is recognised by inference, which the trace says. */
+export function issuerPartitionNote(issuer: string): string | undefined {
+  const partition = parseCognitoIssuer(issuer)?.partition;
+  if (partition === 'aws-cn')
+    return "unverified: a user pool issuer on amazonaws.com.cn is inferred from the China partition's DNS suffix; no AWS source shows one (the China user guide says user pools are not available in Beijing; only identity pool tokens are documented there)";
+  if (partition === 'aws-us-gov')
+    return 'unverified: AWS does not document the iss of GovCloud user pools (GovCloud Cognito uses FIPS endpoints, cognito-idp-fips.{region}.amazonaws.com); the cognito-idp form is assumed';
+  return undefined;
+}
+
 /** The ALB key endpoint: explicit keyUrl, else the region of the configured (never the token's) ARN. */
-export function albKeySource(auth: AuthorizerConfig): KeySource {
+function albKeySource(auth: AuthorizerConfig): KeySource {
   if (auth.keyUrl) return { type: 'alb', baseUrl: auth.keyUrl };
   const region = regionFromAlbArn(auth.albArn);
   const base = region ? albKeyBaseUrl(region) : undefined;
@@ -198,6 +212,8 @@ export async function verifyCognito(
   if (!keySource) explainMissingKeyUrl(verdict, issuer);
   const note = trusted === undefined ? undefined : issuerFormatNote(trusted);
   if (note !== undefined) verdict.trace.unshift(step('token.iss', 'info', note));
+  const partitionNote = trusted === undefined ? undefined : issuerPartitionNote(trusted);
+  if (partitionNote !== undefined) verdict.trace.unshift(step('token.iss', 'warn', partitionNote));
   if (issuers.length > 1) {
     verdict.trace.unshift(
       step(
@@ -212,6 +228,104 @@ export async function verifyCognito(
   return { ...verdict, issuer };
 }
 
+/**
+ * API Gateway's audience rule, whatever kind of token it is (a Cognito access token too): `aud` alone decides when
+ * present; `client_id` is compared only when `aud` is absent (AWS "Troubleshooting issues with HTTP API JWT
+ * authorizers"). The verifier's own per-kind rule skips `aud` on Cognito access tokens, so it is replaced here.
+ */
+export function jwtAudienceChecks(
+  payload: JsonObject,
+  audience: readonly string[],
+): { aud: Check; clientId: Check } {
+  const reading = readAudiences(payload);
+  const expected = audience.join(', ') || '(no audience configured)';
+  if ('problem' in reading) {
+    return {
+      aud: check('aud', 'fail', reading.problem, { actual: show(payload['aud']), reason: 'malformed' }),
+      clientId: check('client_id', 'skip', 'not compared: aud is present, so API Gateway evaluates aud', {
+        reason: 'not-applicable',
+      }),
+    };
+  }
+  if (reading.present) {
+    const matched = reading.audiences.some((value) => audience.includes(value));
+    const clientId = payload['client_id'];
+    const ignored =
+      typeof clientId === 'string' && audience.includes(clientId) && !matched
+        ? ` (client_id ${show(clientId)} is in the list, but API Gateway validates client_id only when aud is absent)`
+        : '';
+    return {
+      aud: matched
+        ? check('aud', 'pass', 'aud matches one of the authorizer audiences', {
+            actual: show(payload['aud']),
+            expected,
+          })
+        : check('aud', 'fail', `aud is none of the authorizer audiences${ignored}`, {
+            actual: show(payload['aud']),
+            expected,
+            reason: 'mismatch',
+          }),
+      clientId: check('client_id', 'skip', 'not compared: aud is present, so API Gateway evaluates aud', {
+        actual: clientId === undefined ? undefined : show(clientId),
+        reason: 'not-applicable',
+      }),
+    };
+  }
+  const clientId = payload['client_id'];
+  const skipAud = check('aud', 'skip', 'no aud: API Gateway compares client_id instead', {
+    expected,
+    reason: 'missing',
+  });
+  if (clientId === undefined)
+    return {
+      aud: skipAud,
+      clientId: check('client_id', 'fail', 'the token has neither aud nor client_id', {
+        expected,
+        reason: 'missing',
+      }),
+    };
+  if (typeof clientId !== 'string')
+    return {
+      aud: skipAud,
+      clientId: check('client_id', 'fail', 'client_id must be a string', {
+        actual: show(clientId),
+        reason: 'malformed',
+      }),
+    };
+  return {
+    aud: skipAud,
+    clientId: audience.includes(clientId)
+      ? check('client_id', 'pass', 'client_id matches one of the authorizer audiences', {
+          actual: clientId,
+          expected,
+        })
+      : check('client_id', 'fail', 'client_id is none of the authorizer audiences', {
+          actual: clientId,
+          expected,
+          reason: 'mismatch',
+        }),
+  };
+}
+
+/**
+ * `iat` must be before the current time (AWS "Controlling access to HTTP APIs with JWT authorizers"): a token
+ * issued in the future is refused, not only warned about. The documented rule names no clock skew; the
+ * simulator allows the configured `defaults.clockSkewSeconds` (0 unless set), as it does for `exp` and `nbf`.
+ */
+function jwtIatCheck(current: Check, skew: number): Check {
+  if (current.reason !== 'issued-in-future') return current;
+  return check(
+    'iat',
+    'fail',
+    `${current.message.replace(/: check the clocks$/, '')}: API Gateway requires iat before the current time${skew > 0 ? ` (allowing the configured ${skew} s clock skew)` : ''}`,
+    {
+      actual: current.actual,
+      expected: 'before the current time',
+      reason: 'issued-in-future',
+    },
+  );
+}
+
 /** HTTP API (and REST) JWT authorizer: issuer, audience list (client_id only without aud), RS256 only. */
 export async function verifyJwt(
   auth: AuthorizerConfig,
@@ -220,16 +334,44 @@ export async function verifyJwt(
 ): Promise<TokenVerdict> {
   const issuer = auth.issuer ?? '';
   const keySource = jwksSource(auth, issuer, ctx);
+  const audience = auth.audience ?? [];
   const options: VerifyOptions = {
     ...base(ctx),
     issuer,
-    audience: auth.audience ?? [],
+    audience,
     algorithms: ['RS256'],
     scopeRule: 'jwt-authorizer',
   };
   if (keySource) options.keySource = keySource;
-  const verdict = await run(decoded, options, ctx, ['token_use', 'scope', 'signer', 'client', 'identity']);
+  const ignore: CheckId[] = ['token_use', 'scope', 'signer', 'client', 'identity'];
+  const report = await inspectDecoded(decoded, options, ctx.deps);
+  const payload = report.payload;
+  const audienceChecks = payload ? jwtAudienceChecks(payload, audience) : undefined;
+  const checks = report.checks.map((c) => {
+    if (c.id === 'aud' && audienceChecks) return audienceChecks.aud;
+    if (c.id === 'client_id' && audienceChecks) return audienceChecks.clientId;
+    if (c.id === 'iat') return jwtIatCheck(c, ctx.clockSkewSeconds);
+    return c;
+  });
+  const adjusted: TokenReport = { ...report, checks, valid: isValid(checks) };
+  const verdict: TokenVerdict = {
+    report: adjusted,
+    failed: firstFailure(adjusted, ignore),
+    trace: traceChecks(adjusted, ctx, ignore),
+    claims: report.payload ?? {},
+  };
   if (!keySource) explainMissingKeyUrl(verdict, issuer);
+  const partitionNote = issuerPartitionNote(issuer);
+  if (partitionNote !== undefined) verdict.trace.unshift(step('token.iss', 'warn', partitionNote));
+  if (payload && !Object.hasOwn(payload, 'iat')) {
+    verdict.trace.push(
+      step(
+        'token.iat',
+        'info',
+        'no iat: accepted. AWS documents "iat must be before the current time" but not whether a missing iat is allowed (unverified)',
+      ),
+    );
+  }
   return verdict;
 }
 

@@ -38,7 +38,7 @@ export function hasEdits(edits: WhatIfEdits | undefined): boolean {
 }
 
 /** `--set` values: JSON numbers, booleans, null, arrays and objects are parsed; anything else is a string. */
-export function parseClaimValue(text: string): JsonValue {
+function parseClaimValue(text: string): JsonValue {
   if (/^\s*(-?\d|true\s*$|false\s*$|null\s*$|\[|\{|")/.test(text)) {
     try {
       return JSON.parse(text) as JsonValue;
@@ -50,7 +50,7 @@ export function parseClaimValue(text: string): JsonValue {
 }
 
 /** Apply the edits to a copy of the claims. */
-export function editClaims(payload: JsonObject, edits: WhatIfEdits): { claims: JsonObject; edits: string[] } {
+function editClaims(payload: JsonObject, edits: WhatIfEdits): { claims: JsonObject; edits: string[] } {
   const claims: JsonObject = {};
   for (const [k, v] of Object.entries(payload)) setOwn(claims, k, v);
   const described: string[] = [];

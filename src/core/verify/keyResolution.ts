@@ -1,11 +1,11 @@
 // Key resolution: where keys come from (given or derived), fetch or peek, select one, refine the kid check.
+import { albKeyBaseUrl, cognitoJwksUrl, regionFromAlbArn } from '../awsIdentifiers.ts';
 import { check } from '../findings.ts';
 import type { Check, CheckReason, CheckStatus, Warning } from '../findings.ts';
 import { warning } from '../findings.ts';
-import { albKeyBaseUrl, isUuidKid, regionFromAlbArn } from '../keys/alb.ts';
+import { isUuidKid } from '../keys/alb.ts';
 import { CACHE_ONLY_WHY, cacheOnlyKeys } from '../keys/cacheOnly.ts';
 import { parseJwks, parsePem, selectKeys } from '../keys/jwks.ts';
-import { cognitoJwksUrl } from '../keys/keyUrls.ts';
 import type { KeyError, KeyResult, KeySet, VerificationKey, VerifyDeps } from '../keys/types.ts';
 import { HMAC_ALGORITHMS, describe, keyMismatch } from '../signature.ts';
 import type { DecodedToken, KeySource, VerifyOptions } from '../types.ts';
@@ -239,7 +239,7 @@ export async function resolveKeys(
 }
 
 /** A key error as a check reason: endpoint failures are `key-fetch-failed`, bad given material `malformed`. */
-export function keyErrorReason(code: KeyError['code'], remote: boolean): CheckReason {
+function keyErrorReason(code: KeyError['code'], remote: boolean): CheckReason {
   switch (code) {
     case 'insecure-url':
       return 'unsupported';
@@ -274,7 +274,7 @@ function inline(source: object, parse: () => KeyResult<KeySet>): KeyResult<KeySe
 }
 
 /** Key source when none was given: a Cognito issuer's JWKS, or the ALB regional endpoint. */
-export function deriveKeySource(token: DecodedToken, options: VerifyOptions): KeySource | undefined {
+function deriveKeySource(token: DecodedToken, options: VerifyOptions): KeySource | undefined {
   if (token.kind === 'alb-data') return { type: 'alb' };
   const expectedUrl = options.issuer === undefined ? undefined : cognitoJwksUrl(options.issuer);
   if (expectedUrl) return { type: 'jwks-url', url: expectedUrl };
