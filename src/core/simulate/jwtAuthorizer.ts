@@ -5,7 +5,8 @@ import { httpJwtClaims, nullClaimNames, restJwtClaims } from './backendContext.t
 import { lookUpIdentity, openToken } from './openingStep.ts';
 import type { AuthorizerSimulator } from './run.ts';
 import { rbacAfterAllow } from './run.ts';
-import { jwtErrorDescription, verifyJwt } from './tokenChecks.ts';
+import { jwtErrorDescription } from './jwtAuthorizerRules.ts';
+import { verifyJwt } from './tokenChecks.ts';
 
 export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind }) => {
   const header = auth.identitySource ?? 'Authorization';

@@ -1,14 +1,11 @@
 // Lambda (TOKEN/REQUEST) authorizer: identity sources, the TOKEN validation expression, the HTTP API payload
 // version and simple responses, the function's policy, its cache across routes, and an optional token check.
-import { TRACE_TRAP } from '../config/traps.ts';
-import type { ApiKind, AuthorizerConfig } from '../config/model.ts';
-import { compileUserRegex } from '../userRegex.ts';
-import { OBSERVED_NOTE, authorizerError, forwarded, policyDenied, unauthorized } from './awsResponses.ts';
-import { lambdaContext } from './backendContext.ts';
-import type { ContextRule } from './iamPolicy.ts';
-import { evaluateAuthorizerOutput, methodArn, resolvePolicyPlaceholders } from './iamPolicy.ts';
+// Settings checks are lambdaSettings.ts; the function's answer and how API Gateway reads it, lambdaResponse.ts.
+import { authorizerError, unauthorized } from './awsResponses.ts';
+import { methodArn } from './iamPolicy.ts';
+import { decideFromAnswer, functionAnswer } from './lambdaResponse.ts';
+import { payloadSettings, tokenValidationStep } from './lambdaSettings.ts';
 import { openToken } from './openingStep.ts';
-import { evaluateRbac } from './rbac.ts';
 import type { IdentitySourceValue } from './requestIdentity.ts';
 import {
   configuredSources,
@@ -17,128 +14,12 @@ import {
   resolveIdentity,
   sameKey,
 } from './requestIdentity.ts';
-import type { DecidedBy, SimulationResult } from './result.ts';
 import { matchRoute, parseRequestLine } from './routeMatch.ts';
-import type { AuthorizerSimulator, Run } from './run.ts';
-import { rbacAfterAllow } from './run.ts';
+import type { AuthorizerSimulator } from './run.ts';
 import { verifyCognito, verifyJwt } from './tokenChecks.ts';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** HTTP API Lambda authorizer settings that change what the function may return. */
-interface PayloadSettings {
-  version: '1.0' | '2.0';
-  simpleResponses: boolean;
-  contextRule: ContextRule;
-}
-
-/** The HTTP API payload format version and simple-response setting; undefined when API Gateway refuses them. */
-function payloadSettings(run: Run, auth: AuthorizerConfig, kind: ApiKind): PayloadSettings | undefined {
-  if (kind !== 'http') {
-    if (auth.payloadFormatVersion !== undefined || auth.enableSimpleResponses !== undefined) {
-      run.add(
-        'lambda',
-        'warn',
-        'payloadFormatVersion and enableSimpleResponses are HTTP API settings: a REST API ignores them',
-      );
-    }
-    return { version: '1.0', simpleResponses: false, contextRule: 'scalar' };
-  }
-  const written = auth.payloadFormatVersion;
-  if (written !== undefined && written !== '1.0' && written !== '2.0') {
-    run.add(
-      'lambda',
-      'fail',
-      `payloadFormatVersion ${JSON.stringify(written)}: the supported values are 1.0 and 2.0, so API Gateway refuses this authorizer`,
-    );
-    return undefined;
-  }
-  const version = written ?? '2.0';
-  if (written === undefined) {
-    run.add(
-      'lambda',
-      'info',
-      'payloadFormatVersion is not set: 2.0 assumed (AWS requires it when the authorizer is created with the CLI, CloudFormation or an SDK)',
-    );
-  }
-  const simpleResponses = auth.enableSimpleResponses === true;
-  if (simpleResponses && version !== '2.0') {
-    run.add(
-      'lambda',
-      'fail',
-      'enableSimpleResponses is supported only with payloadFormatVersion 2.0: API Gateway refuses this authorizer',
-    );
-    return undefined;
-  }
-  run.add(
-    'lambda',
-    'info',
-    version === '1.0'
-      ? 'payload 1.0: the event carries identitySource as one comma-joined string and methodArn; the function must return an IAM policy'
-      : `payload 2.0: the event carries identitySource as an array, routeArn and routeKey; the function may return ${simpleResponses ? '{isAuthorized, context} (simple responses are enabled) or an IAM policy' : 'an IAM policy only (enableSimpleResponses is not true)'}`,
-  );
-  return { version, simpleResponses, contextRule: version === '2.0' ? 'json' : 'scalar' };
-}
-
-/** REST TOKEN authorizers: the validation expression is matched against the header value before the call. */
-function tokenValidationStep(
-  run: Run,
-  auth: AuthorizerConfig,
-  kind: ApiKind,
-  header: string,
-  value: string,
-): SimulationResult | undefined {
-  if (auth.validationRegex === undefined) return undefined;
-  if (!isTokenAuthorizer(auth, kind)) {
-    run.add(
-      'validation-regex',
-      'info',
-      `validationRegex is ignored: AWS applies the identity validation expression to TOKEN authorizers only (not to REQUEST${kind === 'http' ? ' or HTTP API' : ''} authorizers)`,
-    );
-    return undefined;
-  }
-  const pattern = auth.validationRegex;
-  const expression = compileUserRegex(pattern);
-  if (!expression.ok && expression.reason === 'invalid') {
-    run.add(
-      'validation-regex',
-      'fail',
-      `the identity validation expression /${pattern}/ is ${expression.message}: API Gateway refuses to create this authorizer; fix the configuration`,
-    );
-    return run.deny(authorizerError(kind), 'config');
-  }
-  const outcome = expression.ok ? expression.test(value) : undefined;
-  const unusable = !expression.ok ? expression.message : outcome?.ok === false ? outcome.message : undefined;
-  if (outcome?.ok && outcome.note) run.add('validation-regex', 'info', outcome.note);
-  if (unusable !== undefined) {
-    run.add(
-      'validation-regex',
-      'warn',
-      `the identity validation expression /${pattern}/ cannot be evaluated here: ${unusable}. The simulation continues as if it matched; AWS (Java regular expressions) may answer 401 instead`,
-    );
-    return undefined;
-  }
-  const matched = outcome?.ok === true && outcome.matched;
-  run.add(
-    'validation-regex',
-    matched ? 'pass' : 'fail',
-    matched
-      ? `the ${header} header value matches the identity validation expression /${pattern}/: the function is invoked`
-      : `the ${header} header value does not match the identity validation expression /${pattern}/: 401 without invoking the function`,
-  );
-  if (!/^\^/.test(pattern) || !/\$$/.test(pattern)) {
-    run.add(
-      'validation-regex',
-      'info',
-      'the expression is not anchored with ^...$: the simulator looks for it anywhere in the header value; whether AWS requires a whole-value match is not documented (unverified)',
-    );
-  }
-  return matched ? undefined : run.deny(unauthorized(kind), 'validation-regex');
-}
-
-export const simulateLambda: AuthorizerSimulator = async ({ run, auth, route, kind, method, path }) => {
+export const simulateLambda: AuthorizerSimulator = async (call) => {
+  const { run, auth, route, kind, method, path } = call;
   const config = run.request.config;
   const settings = payloadSettings(run, auth, kind);
   if (!settings) return run.deny(authorizerError(kind), 'config');
@@ -308,113 +189,8 @@ export const simulateLambda: AuthorizerSimulator = async ({ run, auth, route, ki
     );
   }
 
-  let output: unknown;
-  let functionRbac = false;
-  if (auth.policy !== undefined) {
-    const resolved = resolvePolicyPlaceholders(auth.policy, invokedArn);
-    if (isRecord(resolved) && !('policyDocument' in resolved) && !('isAuthorized' in resolved)) {
-      const sub = claims.sub;
-      output = {
-        principalId: typeof sub === 'string' ? sub : 'user',
-        policyDocument: resolved,
-        context: auth.context,
-      };
-    } else if (isRecord(resolved) && auth.context !== undefined && !('context' in resolved)) {
-      output = { ...resolved, context: auth.context };
-    } else {
-      output = resolved;
-    }
-  } else {
-    functionRbac = true;
-    const rbac = evaluateRbac(invokedRoute.rbac, claims);
-    run.add(
-      'lambda',
-      'info',
-      'the function applies the RBAC rules and returns a policy for the invoked method ARN (event.methodArn)',
-    );
-    run.trace.push(...rbac.trace);
-    if (!rbac.ok) run.add('lambda', 'fail', `the function denies: missing ${rbac.missing ?? 'requirement'}`);
-    const sub = claims.sub;
-    output = {
-      principalId: typeof sub === 'string' ? sub : 'user',
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          { Action: 'execute-api:Invoke', Effect: rbac.ok ? 'Allow' : 'Deny', Resource: invokedArn },
-        ],
-      },
-      context: auth.context,
-    };
-  }
-
-  if (isRecord(output) && 'isAuthorized' in output && !('policyDocument' in output) && kind === 'http') {
-    if (!settings.simpleResponses) {
-      run.add(
-        'policy',
-        'fail',
-        `the function returns {isAuthorized} but simple responses are not enabled (payload ${settings.version}${auth.enableSimpleResponses === undefined ? ', enableSimpleResponses not set: AWS defaults it to false' : ''}): API Gateway expects an IAM policy, and a response in an invalid format is a 500 (documented). Set enableSimpleResponses: true with payloadFormatVersion 2.0`,
-      );
-    }
-  }
-  const evaluation = evaluateAuthorizerOutput(
-    output,
-    arn,
-    kind === 'http' && settings.simpleResponses,
-    settings.contextRule,
-  );
-  for (const note of evaluation.notes) run.add('policy', 'info', note);
-  const decidedBy: DecidedBy = replayed ? 'cache' : functionRbac ? 'rbac' : 'policy';
-  switch (evaluation.effect) {
-    case 'error':
-      run.add('policy', 'fail', `malformed authorizer output: ${evaluation.reason}: API Gateway answers 500`);
-      if (kind === 'rest') run.add('policy', 'info', OBSERVED_NOTE.restErrorType);
-      if (kind === 'http' && settings.version === '1.0' && /context\./.test(evaluation.reason)) {
-        run.add(
-          'policy',
-          'info',
-          'arrays and maps in context are shown by AWS for payload 2.0 only; for payload 1.0 the simulator keeps the REST rule (string, number, boolean): unverified',
-        );
-      }
-      return run.deny(authorizerError(kind), 'authorizer');
-    case 'explicit-deny':
-      run.add('policy', 'fail', `${evaluation.reason}: explicit Deny wins, 403`);
-      if (kind === 'rest') run.add('policy', 'info', OBSERVED_NOTE.restDenyMessageKey);
-      return run.deny(policyDenied(kind, true), decidedBy);
-    case 'implicit-deny':
-      run.add('policy', 'fail', `${evaluation.reason}: implicit deny, 403`);
-      if (replayed) {
-        run.add('trap', 'warn', TRACE_TRAP.cachedPolicy(invokedArn, arn, config.api));
-      }
-      if (kind === 'rest') run.add('policy', 'info', OBSERVED_NOTE.restDenyMessageKey);
-      return run.deny(policyDenied(kind, false), decidedBy);
-    case 'allow':
-      break;
-  }
-  run.add('policy', 'pass', evaluation.reason);
-  const structured = Object.entries(evaluation.context).filter(
-    ([, v]) => typeof v === 'object' && v !== null,
-  );
-  if (structured.length > 0) {
-    run.add(
-      'policy',
-      'info',
-      `context ${structured.map(([k]) => k).join(', ')} holds arrays or maps: allowed for HTTP API payload 2.0 (AWS's own example returns arrayKey and mapKey). The backend's event carries them as returned under requestContext.authorizer.lambda (aws/aws-lambda-go types it as a map of any JSON value; not captured live: unverified); $context.authorizer.X mappings reach scalar values only`,
-    );
-  }
-  const context = lambdaContext(
-    kind === 'http' ? 'http' : 'rest',
-    evaluation.principalId,
-    evaluation.context,
-  );
-  if (functionRbac) return run.result('allow', forwarded(), 'rbac', context);
-  if (verified) return rbacAfterAllow(run, route, claims, context, 'the verified claims');
-  return rbacAfterAllow(
-    run,
-    route,
-    evaluation.context,
-    context,
-    'the Lambda context (no verified claims: the authorizer has no verify)',
-  );
+  const answer = functionAnswer(run, auth, invokedRoute, invokedArn, claims);
+  return decideFromAnswer(call, settings, answer, { arn, invokedArn, replayed, verified, claims });
 };
 
 /** Which identity sources give two requests different values (names only: values may be tokens). */

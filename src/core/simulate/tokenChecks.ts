@@ -1,25 +1,17 @@
 // Token verification for each authorizer kind: the right VerifyOptions for inspect, and AWS's reading of the result.
+// Key URL choice is tokenKeys.ts; API Gateway's own JWT claim rules are jwtAuthorizerRules.ts.
 import type { Check, CheckId } from '../findings.ts';
 import { inspectDecoded } from '../verify/inspect.ts';
 import { isValid } from '../verify/verifyToken.ts';
 import type { DecodeResult } from '../verify/inspect.ts';
-import {
-  albKeyBaseUrl,
-  cognitoJwksUrl,
-  isIssuerOfPool,
-  parseCognitoIssuer,
-  poolIssuerOrPlaceholder,
-  regionFromAlbArn,
-} from '../awsIdentifiers.ts';
-import { displayText } from '../keys/keyErrors.ts';
+import { isIssuerOfPool, parseCognitoIssuer, poolIssuerOrPlaceholder } from '../awsIdentifiers.ts';
 import type { VerifyDeps } from '../keys/types.ts';
-import type { JsonObject, KeySource, TokenReport, VerifyOptions } from '../types.ts';
-import { readAudiences } from '../claims.ts';
-import { check } from '../findings.ts';
-import { show } from '../verify/showValue.ts';
+import type { JsonObject, TokenReport, VerifyOptions } from '../types.ts';
 import type { AuthorizerConfig } from '../config/model.ts';
+import { jwtAudienceChecks, jwtIatCheck } from './jwtAuthorizerRules.ts';
 import type { TraceStep, UserKeyUrls } from './result.ts';
 import { step } from './result.ts';
+import { albKeySource, jwksSource, missingKeyUrlMessage } from './tokenKeys.ts';
 
 /** A verified (or refused) token as an authorizer sees it. */
 export interface TokenVerdict {
@@ -46,39 +38,6 @@ const SIGNATURE_IDS: readonly CheckId[] = ['kid', 'key', 'signature'];
 /** Trusted issuers of a cognito authorizer: pools first, then explicit issuer URLs. */
 function cognitoIssuers(auth: AuthorizerConfig): string[] {
   return [...(auth.userPools ?? []).map(poolIssuerOrPlaceholder), ...(auth.issuers ?? [])];
-}
-
-/**
- * The key URL for `issuer`: one the user gave (--jwks, then authDebugger.jwksUrls), the configuration's own
- * `jwks`, else the Cognito issuer's derived URL. Any other issuer gets none: nothing is fetched that the user
- * did not ask for (security.md "Fetching keys").
- */
-function keyUrlFor(
-  auth: AuthorizerConfig,
-  issuer: string,
-  given: UserKeyUrls | undefined,
-): string | undefined {
-  if (given?.all !== undefined) return given.all;
-  const byIssuer = given?.byIssuer;
-  if (byIssuer !== undefined && Object.hasOwn(byIssuer, issuer)) return byIssuer[issuer];
-  return auth.jwks ?? cognitoJwksUrl(issuer);
-}
-
-// What-if runs hand every key request to a provider holding the re-signing key; it never reads this URL.
-const WHAT_IF_KEY_URL = 'what-if:re-signed-token';
-
-function jwksSource(auth: AuthorizerConfig, issuer: string, ctx: VerifyContext): KeySource | undefined {
-  const url = keyUrlFor(auth, issuer, ctx.keyUrls);
-  if (url !== undefined) return { type: 'jwks-url', url };
-  return ctx.signatureSkipped ? { type: 'jwks-url', url: WHAT_IF_KEY_URL } : undefined;
-}
-
-/** The finding for an issuer with no key URL: which one is needed and where to give it. */
-function missingKeyUrlMessage(issuer: string): string {
-  const where = 'give its key URL with --jwks URL or authDebugger.jwksUrls (or jwks: in authdebug.yaml)';
-  return issuer === ''
-    ? `the authorizer names no issuer, so no key URL is derived: ${where}; nothing was fetched`
-    : `issuer ${displayText(issuer, 200)} is not a Cognito user pool: ${where}; nothing was fetched`;
 }
 
 // Replace the verifier's generic "no key source" with the simulator's own finding, in the report and the trace.
@@ -122,14 +81,6 @@ export function issuerPartitionNote(issuer: string): string | undefined {
   if (partition === 'aws-us-gov')
     return 'unverified: AWS does not document the iss of GovCloud user pools (GovCloud Cognito uses FIPS endpoints, cognito-idp-fips.{region}.amazonaws.com); the cognito-idp form is assumed';
   return undefined;
-}
-
-/** The ALB key endpoint: explicit keyUrl, else the region of the configured (never the token's) ARN. */
-function albKeySource(auth: AuthorizerConfig): KeySource {
-  if (auth.keyUrl) return { type: 'alb', baseUrl: auth.keyUrl };
-  const region = regionFromAlbArn(auth.albArn);
-  const base = region ? albKeyBaseUrl(region) : undefined;
-  return base ? { type: 'alb', baseUrl: base } : { type: 'alb' };
 }
 
 function detail(c: Check): string {
@@ -228,104 +179,6 @@ export async function verifyCognito(
   return { ...verdict, issuer };
 }
 
-/**
- * API Gateway's audience rule, whatever kind of token it is (a Cognito access token too): `aud` alone decides when
- * present; `client_id` is compared only when `aud` is absent (AWS "Troubleshooting issues with HTTP API JWT
- * authorizers"). The verifier's own per-kind rule skips `aud` on Cognito access tokens, so it is replaced here.
- */
-export function jwtAudienceChecks(
-  payload: JsonObject,
-  audience: readonly string[],
-): { aud: Check; clientId: Check } {
-  const reading = readAudiences(payload);
-  const expected = audience.join(', ') || '(no audience configured)';
-  if ('problem' in reading) {
-    return {
-      aud: check('aud', 'fail', reading.problem, { actual: show(payload['aud']), reason: 'malformed' }),
-      clientId: check('client_id', 'skip', 'not compared: aud is present, so API Gateway evaluates aud', {
-        reason: 'not-applicable',
-      }),
-    };
-  }
-  if (reading.present) {
-    const matched = reading.audiences.some((value) => audience.includes(value));
-    const clientId = payload['client_id'];
-    const ignored =
-      typeof clientId === 'string' && audience.includes(clientId) && !matched
-        ? ` (client_id ${show(clientId)} is in the list, but API Gateway validates client_id only when aud is absent)`
-        : '';
-    return {
-      aud: matched
-        ? check('aud', 'pass', 'aud matches one of the authorizer audiences', {
-            actual: show(payload['aud']),
-            expected,
-          })
-        : check('aud', 'fail', `aud is none of the authorizer audiences${ignored}`, {
-            actual: show(payload['aud']),
-            expected,
-            reason: 'mismatch',
-          }),
-      clientId: check('client_id', 'skip', 'not compared: aud is present, so API Gateway evaluates aud', {
-        actual: clientId === undefined ? undefined : show(clientId),
-        reason: 'not-applicable',
-      }),
-    };
-  }
-  const clientId = payload['client_id'];
-  const skipAud = check('aud', 'skip', 'no aud: API Gateway compares client_id instead', {
-    expected,
-    reason: 'missing',
-  });
-  if (clientId === undefined)
-    return {
-      aud: skipAud,
-      clientId: check('client_id', 'fail', 'the token has neither aud nor client_id', {
-        expected,
-        reason: 'missing',
-      }),
-    };
-  if (typeof clientId !== 'string')
-    return {
-      aud: skipAud,
-      clientId: check('client_id', 'fail', 'client_id must be a string', {
-        actual: show(clientId),
-        reason: 'malformed',
-      }),
-    };
-  return {
-    aud: skipAud,
-    clientId: audience.includes(clientId)
-      ? check('client_id', 'pass', 'client_id matches one of the authorizer audiences', {
-          actual: clientId,
-          expected,
-        })
-      : check('client_id', 'fail', 'client_id is none of the authorizer audiences', {
-          actual: clientId,
-          expected,
-          reason: 'mismatch',
-        }),
-  };
-}
-
-/**
- * `iat` must be before the current time (AWS "Controlling access to HTTP APIs with JWT authorizers"): a token
- * issued in the future is refused, not only warned about. The documented rule names no clock skew; the
- * simulator allows the configured `defaults.clockSkewSeconds` (0 unless set), as it does for `exp` and `nbf`.
- */
-function jwtIatCheck(current: Check, skew: number): Check {
-  if (current.reason !== 'issued-in-future') return current;
-  return check(
-    'iat',
-    'fail',
-    `${current.message.replace(/: check the clocks$/, '')}: API Gateway requires iat before the current time${skew > 0 ? ` (allowing the configured ${skew} s clock skew)` : ''}`,
-    {
-      actual: current.actual,
-      expected: 'before the current time',
-      reason: 'issued-in-future',
-    },
-  );
-}
-
 /** HTTP API (and REST) JWT authorizer: issuer, audience list (client_id only without aud), RS256 only. */
 export async function verifyJwt(
   auth: AuthorizerConfig,
@@ -385,30 +238,4 @@ export async function verifyAlbBlob(
   if (auth.albArn !== undefined) options.albArn = auth.albArn;
   if (auth.clientId !== undefined) options.clientId = auth.clientId;
   return run(blob, options, ctx, ['aud', 'client_id', 'token_use', 'scope', 'identity']);
-}
-
-/** The `error_description` API Gateway puts in `www-authenticate` for a failed JWT check. */
-export function jwtErrorDescription(failed: Check): { text: string; documented: boolean } {
-  switch (failed.id) {
-    case 'aud':
-    case 'client_id':
-      return { text: 'the token does not have a valid audience', documented: true };
-    case 'exp':
-      return { text: 'the token has expired', documented: false };
-    case 'iss':
-      return { text: 'the token does not have a valid issuer', documented: false };
-    case 'nbf':
-      return { text: 'the token is not valid yet', documented: false };
-    case 'iat':
-      return { text: 'the token was issued in the future', documented: false };
-    case 'alg':
-      return { text: 'the token is not signed with RS256', documented: false };
-    case 'kid':
-    case 'key':
-      return { text: 'no key in the issuer JWKS matches the token kid', documented: false };
-    case 'signature':
-      return { text: 'the token signature is invalid', documented: false };
-    default:
-      return { text: 'the token is malformed', documented: false };
-  }
 }
