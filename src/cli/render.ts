@@ -1,5 +1,6 @@
 // Human-readable rendering of core findings for a terminal. Claim text is hostile: each field is escaped on its
 // own (so it stays on its line and pads to the width it shows); the CliIo writer escapes the whole output again.
+import { tokenVerdict } from '../core/explain/verdict.ts';
 import type { Check, CheckStatus, Warning } from '../core/findings.ts';
 import { kindLabel } from '../core/kindLabels.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
@@ -17,7 +18,12 @@ function valueText(value: unknown): string {
 /** The report as the terminal shows it. */
 export function renderReport(report: TokenReport, title?: string): string {
   const lines: string[] = [];
-  lines.push(`${title ? `${escapeForTerminal(title)}: ` : ''}${kindLabel(report.kind)} (${report.kind})`);
+  // The answer first: the verdict, then on the next line every failed check, before any table.
+  const verdict = tokenVerdict(report);
+  lines.push(
+    `${title ? `${escapeForTerminal(title)}: ` : ''}${verdict.label.toUpperCase()}  ${kindLabel(report.kind)} (${report.kind})`,
+  );
+  lines.push(`  ${escapeForTerminal(verdict.reasons.join('; '))}`);
   for (const location of ['header', 'payload'] as const) {
     const claims = report.claims.filter((claim) => claim.location === location);
     if (claims.length === 0) continue;

@@ -1,4 +1,5 @@
 // `authdbg simulate`: what API Gateway or the ALB would answer for a route and a token; exit 0 allow, 1 deny, 2 usage.
+import { simulationReason } from '../core/explain/verdict.ts';
 import { loadConfig } from '../core/iac/loadConfig.ts';
 import type { SimConfig } from '../core/config/model.ts';
 import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
@@ -109,6 +110,10 @@ export function renderSimulation(result: SimulationResult): string {
   lines.push(
     `${verdict}  ${result.status}${result.decision === 'allow' ? ' (forwarded to the backend)' : ''}`,
   );
+  // The reason on the next line, before the card and the trace.
+  const why = simulationReason(result);
+  lines.push(`Why:        ${escapeForTerminal(why.reason)}`);
+  if (why.fix !== undefined) lines.push(`To pass:    ${escapeForTerminal(why.fix)}`);
   if (result.route) {
     const params = Object.entries(result.route.params);
     lines.push(

@@ -157,7 +157,11 @@ describe('Cognito-style tokens through the CLI', () => {
       String(NOW),
     ]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /Cognito ID token \(cognito-id\)/);
+    // The verdict first, then the reason, before any table.
+    assert.match(
+      run.stdout,
+      /^VALID {2}Cognito ID token \(cognito-id\)\n {2}signature verified, no check failed\n/,
+    );
     assert.match(run.stdout, /exp\s+1700003600\s+2023-11-14T23:13:20.000Z \(in 1 hour\)/);
     assert.match(run.stdout, /✓ signature/);
     assert.match(run.stdout, /Verdict: VALID/);

@@ -67,6 +67,10 @@ void describe('authdbg simulate', () => {
     assert.equal(code, 1);
     const text = cli.out.join('');
     assert.match(text, /^DENY {2}403/);
+    // The reason on the next lines, before the card and the trace.
+    const [, why, toPass] = text.split('\n');
+    assert.equal(why, 'Why:        the backend refuses with 403: missing group finance');
+    assert.equal(toPass, 'To pass:    the route requires group finance; the token has admin, support');
     assert.match(text, /body: \{"message":"Forbidden"\}/);
     assert.match(text, /✗ rbac +missing group: needs one of "finance"/);
   });

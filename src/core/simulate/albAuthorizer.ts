@@ -57,6 +57,7 @@ export const simulateAlb: AuthorizerSimulator = async ({ run, auth, route }) => 
   const verdict = await verifyAlbBlob(auth, decoded, ctx);
   run.trace.push(...verdict.trace);
   if (verdict.failed) {
+    run.failedCheck = verdict.failed;
     if (verdict.failed.id === 'exp')
       return albUnauthenticated(run, auth, route, 'the session has expired', true);
     const why =

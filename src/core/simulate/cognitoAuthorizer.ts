@@ -84,11 +84,14 @@ export const simulateCognito: AuthorizerSimulator = async ({ run, auth, route, k
   const verdict = await verifyCognito(auth, decoded, tokenUse, ctx);
   run.trace.push(...verdict.trace);
   if (verdict.failed) {
+    run.failedCheck = verdict.failed;
     const use = verdict.claims.token_use;
     if (verdict.failed.id === 'token_use' && tokenUse === 'id' && use === 'access') {
       run.add('trap', 'warn', TRACE_TRAP.accessTokenWithoutScopes);
+      run.hint = { kind: 'token-kind', send: 'id', sent: 'access' };
     } else if (verdict.failed.id === 'token_use' && tokenUse === 'access' && use === 'id') {
       run.add('trap', 'warn', TRACE_TRAP.idTokenWithScopes);
+      run.hint = { kind: 'token-kind', send: 'access', sent: 'id' };
     }
     if (verdict.failed.id === 'exp' && verdict.failed.reason === 'expired') {
       run.add(
@@ -111,6 +114,7 @@ export const simulateCognito: AuthorizerSimulator = async ({ run, auth, route, k
     const rule = SCOPE_RULES['cognito-authorizer'];
     const { granted, hit } = matchScopes(claims, scopes, rule);
     if (!hit) {
+      run.hint = { kind: 'scope', required: scopes, granted };
       run.add(
         'scope',
         'fail',

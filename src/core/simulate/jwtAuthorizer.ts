@@ -24,6 +24,7 @@ export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind 
   const verdict = await verifyJwt(auth, decoded, ctx);
   run.trace.push(...verdict.trace);
   if (verdict.failed) {
+    run.failedCheck = verdict.failed;
     const description = jwtErrorDescription(verdict.failed);
     run.add(
       'authorizer',
@@ -44,6 +45,7 @@ export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind 
     const rule = SCOPE_RULES['jwt-authorizer'];
     const { granted, hit } = matchScopes(claims, route.scopes, rule);
     if (!hit) {
+      run.hint = { kind: 'scope', required: route.scopes, granted };
       run.add(
         'scope',
         'fail',

@@ -172,6 +172,7 @@ export const simulateLambda: AuthorizerSimulator = async (call) => {
         : await verifyJwt(target, decoded, ctx);
     run.trace.push(...verdict.trace);
     if (verdict.failed) {
+      run.failedCheck = verdict.failed;
       run.add(
         'lambda',
         'fail',

@@ -2,7 +2,7 @@
 import { SCOPE_RULES, matchScopes, readGroups, readScopes } from '../claims.ts';
 import type { ScopeRule } from '../claims.ts';
 import type { RbacPolicy } from '../config/model.ts';
-import type { TraceStep } from './result.ts';
+import type { PassHint, TraceStep } from './result.ts';
 import { step } from './result.ts';
 
 /** Outcome of the RBAC rules: `missing` names the first unmet requirement. */
@@ -10,6 +10,8 @@ export interface RbacOutcome {
   ok: boolean;
   /** e.g. `group admin or support`, `scope orders/write`, `claim custom:tenant = acme`. */
   missing: string | undefined;
+  /** The first unmet requirement as data. */
+  hint?: PassHint | undefined;
   trace: TraceStep[];
 }
 
@@ -38,9 +40,13 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
     return { ok: true, missing: undefined, trace: [step('rbac', 'skip', 'the route has no RBAC rules')] };
   }
   let missing: string | undefined;
-  const note = (ok: boolean, message: string, need: string): void => {
+  let hint: PassHint | undefined;
+  const note = (ok: boolean, message: string, need: string, needed: PassHint): void => {
     trace.push(step('rbac', ok ? 'pass' : 'fail', message));
-    if (!ok && missing === undefined) missing = need;
+    if (!ok && missing === undefined) {
+      missing = need;
+      hint = needed;
+    }
   };
   const groups = groupsOf(claims);
   if (policy.groups && policy.groups.length > 0) {
@@ -51,6 +57,7 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
         ? `group ${JSON.stringify(hit)} is one of the required groups (${list(policy.groups)})`
         : `missing group: needs one of ${list(policy.groups)} in cognito:groups (has ${groups.length ? list(groups) : 'none'})`,
       `group ${policy.groups.join(' or ')}`,
+      { kind: 'group', required: policy.groups, all: false, has: groups },
     );
   }
   if (policy.allGroups && policy.allGroups.length > 0) {
@@ -61,6 +68,7 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
         ? `all required groups present (${list(policy.allGroups)})`
         : `missing group: needs all of ${list(policy.allGroups)}; absent ${list(absent)}`,
       `group ${absent.join(' and ')}`,
+      { kind: 'group', required: absent, all: true, has: groups },
     );
   }
   if (policy.scopes && policy.scopes.length > 0) {
@@ -71,6 +79,7 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
         ? `scope ${JSON.stringify(hit)} is one of the required scopes`
         : `missing scope: needs one of ${list(policy.scopes)} (token has ${scopes.length ? list(scopes) : 'none'})`,
       `scope ${policy.scopes.join(' or ')}`,
+      { kind: 'scope', required: policy.scopes, granted: scopes },
     );
   }
   for (const [name, expected] of Object.entries(policy.claims ?? {})) {
@@ -93,7 +102,8 @@ export function evaluateRbac(policy: RbacPolicy | undefined, claims: Record<stri
         ? `claim ${name} = ${JSON.stringify(text)} is allowed`
         : `missing claim: ${name} must be ${allowed.length > 1 ? `one of ${list(allowed)}` : JSON.stringify(allowed[0])} (is ${shown})`,
       `claim ${name} = ${allowed.join(' | ')}`,
+      { kind: 'claim', claim: name, allowed },
     );
   }
-  return { ok: missing === undefined, missing, trace };
+  return { ok: missing === undefined, missing, hint, trace };
 }

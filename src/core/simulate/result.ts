@@ -2,6 +2,7 @@
 import type { DecodeResult } from '../types.ts';
 import type { JsonObject } from '../types.ts';
 import type { AuthorizerType, RouteAuthorizerType, SimConfig } from '../config/model.ts';
+import type { Check } from '../findings.ts';
 
 /** Status of one trace step; `info` explains, `warn` flags a trap or a documented disagreement. */
 export type TraceStatus = 'pass' | 'fail' | 'info' | 'warn' | 'skip';
@@ -93,6 +94,25 @@ export interface AuthorizerInfo {
   type: AuthorizerType | RouteAuthorizerType;
 }
 
+/** What would make a denied request pass, as data (the sentences are built in core/explain/verdict.ts). */
+export type PassHint =
+  /** The authorizer wants the other kind of Cognito token. */
+  | { kind: 'token-kind'; send: 'id' | 'access'; sent: 'id' | 'access' }
+  /** Any one of `required` is enough; `granted` is what the token carries. */
+  | { kind: 'scope'; required: string[]; granted: string[] }
+  /** `all`: every group of `required` is needed, else any one; `has` is the token's cognito:groups. */
+  | { kind: 'group'; required: string[]; all: boolean; has: string[] }
+  /** The claim must be one of `allowed`. */
+  | { kind: 'claim'; claim: string; allowed: string[] };
+
+/** The step that denied the request: its trace line, the token check behind it, and what would make it pass. */
+export interface DecidingStep {
+  step: string;
+  message: string;
+  check?: Check;
+  hint?: PassHint;
+}
+
 /** The simulator's answer: what the client gets and what the backend receives. */
 export interface SimulationResult {
   decision: 'allow' | 'deny';
@@ -107,6 +127,8 @@ export interface SimulationResult {
   /** What the backend receives (event fragment or headers); null when the request never reaches it. */
   backendContext: JsonObject | null;
   decidedBy: DecidedBy;
+  /** Set on every deny: the step that decided, for the one-sentence reason every surface leads with. */
+  decidingStep?: DecidingStep;
   whatIf?: { edited: true; signatureSkipped: true; edits: string[] };
 }
 

@@ -1,5 +1,5 @@
 // One simulation in progress: the trace, what ran, and the result built from them (shared by every authorizer).
-import type { Warning } from '../findings.ts';
+import type { Check, Warning } from '../findings.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import type { JsonObject } from '../types.ts';
 import type { ApiKind, AuthorizerConfig, RouteConfig, SimConfig } from '../config/model.ts';
@@ -9,6 +9,8 @@ import { evaluateRbac } from './rbac.ts';
 import type {
   AuthorizerInfo,
   DecidedBy,
+  DecidingStep,
+  PassHint,
   MatchedRouteInfo,
   SimulationRequest,
   SimulationResult,
@@ -24,6 +26,10 @@ export class Run {
   route: MatchedRouteInfo | null = null;
   authorizer: AuthorizerInfo | null = null;
   whatIf: SimulationResult['whatIf'];
+  /** The token check that made the authorizer refuse, when one did. */
+  failedCheck: Check | undefined;
+  /** What would make the request pass, when the deciding step knows. */
+  hint: PassHint | undefined;
   readonly baseCtx: VerifyContext;
 
   constructor(
@@ -58,6 +64,7 @@ export class Run {
         ? `ALLOW: the request reaches the backend (decided by ${decidedBy})`
         : `DENY: ${reply.status}${reply.body === '' ? '' : ` ${reply.body.length > 200 ? `${reply.body.slice(0, 200)}...` : reply.body}`} (decided by ${decidedBy})`,
     );
+    const deciding = decision === 'deny' ? this.decidingStep() : undefined;
     const result: SimulationResult = {
       decision,
       status: reply.status,
@@ -69,8 +76,20 @@ export class Run {
       backendContext,
       decidedBy,
     };
+    if (deciding) result.decidingStep = deciding;
     if (this.whatIf) result.whatIf = this.whatIf;
     return result;
+  }
+
+  /** The last failed step before the decision line (else the last step): what the reason sentence starts from. */
+  private decidingStep(): DecidingStep | undefined {
+    const steps = this.trace.slice(0, -1);
+    const failed = [...steps].reverse().find((t) => t.status === 'fail') ?? steps.at(-1);
+    if (!failed) return undefined;
+    const deciding: DecidingStep = { step: failed.step, message: failed.message };
+    if (this.failedCheck) deciding.check = this.failedCheck;
+    if (this.hint) deciding.hint = this.hint;
+    return deciding;
   }
 
   deny(reply: HttpReply, decidedBy: DecidedBy, backendContext: JsonObject | null = null): SimulationResult {
@@ -93,6 +112,7 @@ export function rbacAfterAllow(
   const outcome = evaluateRbac(route.rbac, claims);
   run.trace.push(...outcome.trace);
   if (!outcome.ok) {
+    run.hint = outcome.hint;
     run.add('rbac', 'fail', `the backend refuses with 403: missing ${outcome.missing ?? 'requirement'}`);
     return run.deny(backendForbidden(), 'rbac', backendContext);
   }
