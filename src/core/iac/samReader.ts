@@ -155,14 +155,8 @@ function samAuthorizer(
         .filter((id): id is string => id !== undefined),
       identitySource: r.text(own(identity, 'Header')) ?? 'Authorization',
     };
-    const regex = r.text(own(identity, 'ValidationExpression'));
-    if (regex !== undefined)
-      config.validationRegex = checkedValidationExpression(
-        ctx,
-        regex,
-        `${where} Identity.ValidationExpression`,
-        ctx.lineOf(identity, 'ValidationExpression') ?? line,
-      );
+    const regex = identityValidationExpression(ctx, identity, where, line);
+    if (regex !== undefined) config.validationRegex = regex;
   } else if (kind === 'http' && own(def, 'JwtConfiguration') !== undefined) {
     const jwt = r.branch(own(def, 'JwtConfiguration'));
     config = {
@@ -189,14 +183,8 @@ function samAuthorizer(
         identitySource: r.text(own(identity, 'Header')) ?? 'Authorization',
         resultTtlSeconds: ttl,
       };
-      const regex = r.text(own(identity, 'ValidationExpression'));
-      if (regex !== undefined)
-        config.validationRegex = checkedValidationExpression(
-          ctx,
-          regex,
-          `${where} Identity.ValidationExpression`,
-          ctx.lineOf(identity, 'ValidationExpression') ?? line,
-        );
+      const regex = identityValidationExpression(ctx, identity, where, line);
+      if (regex !== undefined) config.validationRegex = regex;
     }
     if (kind === 'http') {
       const version = r.text(own(def, 'AuthorizerPayloadFormatVersion'));
@@ -217,6 +205,23 @@ function samAuthorizer(
 }
 
 // SAM's `Identity` lists become the AWS mapping expressions API Gateway stores.
+/** `Identity.ValidationExpression` of a Cognito or Lambda TOKEN authorizer, checked with the user-regex engine. */
+function identityValidationExpression(
+  ctx: ReadContext,
+  identity: Obj | undefined,
+  where: string,
+  line: number | undefined,
+): string | undefined {
+  const regex = ctx.resolver.text(own(identity, 'ValidationExpression'));
+  if (regex === undefined) return undefined;
+  return checkedValidationExpression(
+    ctx,
+    regex,
+    `${where} Identity.ValidationExpression`,
+    ctx.lineOf(identity, 'ValidationExpression') ?? line,
+  );
+}
+
 function requestIdentity(ctx: ReadContext, kind: ApiKind, identity: Obj | undefined): string[] {
   const prefixes =
     kind === 'http'
