@@ -173,14 +173,12 @@ export async function resolveKeys(
       result = inline(source, () => parsePem(source.pem, source.label));
       break;
   }
-  // A key we did not look at is not a failed key: skipped, reason not-cached (isValid still needs a signature).
-  if (!result.ok && result.error.code === 'not-cached')
-    return none('skip', `not checked: ${result.error.message}`, 'not-cached', label);
   if (!result.ok) {
     const remote = source.type === 'jwks-url' || source.type === 'alb';
     const reason = keyErrorReason(result.error.code, remote);
-    // A cache-only view that holds no copy looked at nothing: the key check is skipped, not failed.
-    return none(reason === 'not-cached' ? 'skip' : 'fail', result.error.message, reason, label);
+    // A key we did not look at is not a failed key: skipped, reason not-cached (isValid still needs a signature).
+    if (reason === 'not-cached') return none('skip', `not checked: ${result.error.message}`, reason, label);
+    return none('fail', result.error.message, reason, label);
   }
   const set = result.value;
   warnings.push(...set.warnings);
