@@ -140,6 +140,8 @@ setTimeout(() => {
         commands: standIn.commands.length,
         hoverProviders: standIn.hoverProviders,
         webviewViewProviders: standIn.webviewViewProviders,
+        treeViews: standIn.treeViews,
+        codeActionProviders: standIn.codeActionProviders,
         outputChannels: standIn.outputChannels,
         watchers: standIn.watchers.length,
         missing: [...standIn.missing],

@@ -7,8 +7,9 @@ export interface Result {
   id: string;
   value: number | null;
   unit: string;
-  /** Upper bound: the result meets it when value <= target. */
-  target: number;
+  /** Upper bound: the result meets it when value <= target (and any extra condition holds). Null for a
+   * reference row, which measures a peer and has no target of its own. */
+  target: number | null;
   met: boolean | null;
   note?: string;
 }
@@ -27,14 +28,29 @@ export class Report {
   readonly details: string[] = [];
   readonly problems: string[] = [];
 
-  result(id: string, value: number | null, unit: string, target: number, note?: string): void {
+  /** `alsoRequired`: a second condition of the target (e.g. "ahead of aws-jwt-verify in the same run"). */
+  result(
+    id: string,
+    value: number | null,
+    unit: string,
+    target: number,
+    note?: string,
+    alsoRequired = true,
+  ): void {
     const entry: Result = {
       id,
       value: value === null ? null : round3(value),
       unit,
       target,
-      met: value === null ? null : value <= target,
+      met: value === null ? null : value <= target && alsoRequired,
     };
+    if (note !== undefined) entry.note = note;
+    this.results.push(entry);
+  }
+
+  /** A peer's figure measured in the same run, for comparison: no target, `met` null. */
+  reference(id: string, value: number, unit: string, note?: string): void {
+    const entry: Result = { id, value: round3(value), unit, target: null, met: null };
     if (note !== undefined) entry.note = note;
     this.results.push(entry);
   }

@@ -6,6 +6,9 @@ export const standIn = {
   commands: [] as string[],
   hoverProviders: 0,
   webviewViewProviders: [] as string[],
+  treeViews: [] as string[],
+  codeActionProviders: 0,
+  diagnosticCollections: [] as string[],
   outputChannels: [] as string[],
   watchers: [] as string[],
   configurationReads: 0,
@@ -60,6 +63,21 @@ export class Uri {
   ) {}
   static file(path: string): Uri {
     return new Uri('file', '', path, '', '');
+  }
+  static from(components: {
+    scheme: string;
+    authority?: string;
+    path?: string;
+    query?: string;
+    fragment?: string;
+  }): Uri {
+    return new Uri(
+      components.scheme,
+      components.authority ?? '',
+      components.path ?? '',
+      components.query ?? '',
+      components.fragment ?? '',
+    );
   }
   static parse(value: string): Uri {
     const url = new URL(value);
@@ -169,6 +187,31 @@ export class ThemeIcon {
   constructor(readonly id: string) {}
 }
 
+/** Code action kinds: the quick-fix provider's metadata reads QuickFix when the module loads. */
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  constructor(readonly value: string) {}
+}
+
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
+
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
 export enum ViewColumn {
   Active = -1,
   Beside = -2,
@@ -258,6 +301,24 @@ export const languages = recorded('languages', {
     standIn.hoverProviders++;
     return noopDisposable();
   },
+  registerCodeActionsProvider(_selector: unknown, _provider: unknown, _metadata?: unknown): Disposable {
+    standIn.codeActionProviders++;
+    return noopDisposable();
+  },
+  createDiagnosticCollection(name?: string): {
+    set(): void;
+    delete(): void;
+    clear(): void;
+    dispose(): void;
+  } {
+    standIn.diagnosticCollections.push(name ?? '');
+    return {
+      set: () => undefined,
+      delete: () => undefined,
+      clear: () => undefined,
+      dispose: () => undefined,
+    };
+  },
 });
 
 export const window = recorded('window', {
@@ -267,6 +328,10 @@ export const window = recorded('window', {
   },
   registerWebviewViewProvider(viewId: string, _provider: unknown, _options?: unknown): Disposable {
     standIn.webviewViewProviders.push(viewId);
+    return noopDisposable();
+  },
+  createTreeView(viewId: string, _options: unknown): Disposable {
+    standIn.treeViews.push(viewId);
     return noopDisposable();
   },
   showInformationMessage(..._args: unknown[]): Promise<undefined> {

@@ -20,6 +20,14 @@ const targets = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // `authdbg scan` splits large files across worker threads running this entry (found next to dist/cli.js).
+  {
+    entryPoints: ['src/core/scan/scanWorker.ts'],
+    outfile: 'dist/scanWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
 ];
 if (existsSync('src/vscode/extension.ts')) {
   // The simulator's half of the core (YAML, infrastructure readers) is its own bundle, loaded on first use.
@@ -35,6 +43,14 @@ if (existsSync('src/vscode/extension.ts')) {
     {
       entryPoints: ['src/vscode/simulatorCore.ts'],
       outfile: 'dist/simulatorCore.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+    },
+    // Scan Workspace for Tokens runs the core scan in this worker thread, off the extension host's main thread.
+    {
+      entryPoints: ['src/vscode/scanTreeWorker.ts'],
+      outfile: 'dist/scanTreeWorker.js',
       platform: 'node',
       format: 'cjs',
       target: 'node20',

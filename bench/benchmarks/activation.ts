@@ -26,6 +26,8 @@ interface ChildReport {
     commands: number;
     hoverProviders: number;
     webviewViewProviders: string[];
+    treeViews: string[];
+    codeActionProviders: number;
     outputChannels: string[];
     watchers: number;
     missing: string[];
@@ -222,7 +224,7 @@ export const activation: Benchmark = {
               `${group} ${fmt(v.ms, 1)} ms${group.startsWith('require ') ? '' : ` (${v.files} module${v.files === 1 ? '' : 's'})`}`,
           )
           .join(', '),
-      `- Stand-in: ${first.standIn.commands} commands, ${first.standIn.hoverProviders} hover provider, webview views ${first.standIn.webviewViewProviders.join(', ') || 'none'}, ` +
+      `- Stand-in: ${first.standIn.commands} commands, ${first.standIn.hoverProviders} hover provider, webview views ${first.standIn.webviewViewProviders.join(', ') || 'none'}, tree views ${first.standIn.treeViews.join(', ') || 'none'}, ${first.standIn.codeActionProviders} code action provider, ` +
         `${first.standIn.watchers} file watchers, ${first.subscriptions} subscriptions; vscode API not modelled: ${first.standIn.missing.join(', ') || 'none'}`,
     ];
     const yaml = initMs.get('yaml');

@@ -31,6 +31,8 @@ export interface SimulateCase {
 
 export interface SampleCases {
   simulate: SimulateCase[];
+  /** The same kind of cases against template.yaml, run with --jwks (the key URL the workspace settings give). */
+  simulateTemplate: SimulateCase[];
   inspect: { token: SampleTokenName; args: string[]; expect: { valid: boolean; failed?: string } }[];
   routes: { config: string; includes: string[] }[];
 }

@@ -212,6 +212,50 @@ export async function runChecks(o) {
     });
   }
 
+  // template.yaml: the outcomes it promises, and every key it checks against came from loopback (never AWS).
+  const template = path.join(o.workspaceDir, 'template.yaml');
+  const templateCases = o.cases.simulateTemplate ?? [];
+  if (!has.simulate.ok)
+    for (const c of templateCases)
+      skip(`template.yaml: simulate ${c.route} with ${c.token ?? 'no token'}`, has.simulate.why);
+  else {
+    const results = await pool(templateCases, 3, (c) =>
+      cli(
+        o.repoDir,
+        [
+          'simulate',
+          '--json',
+          '--config',
+          template,
+          '--jwks',
+          o.data.cognito.jwksUrl,
+          '--route',
+          c.route,
+          '-',
+        ],
+        c.token ? o.data.tokens[c.token] : '',
+      ),
+    );
+    templateCases.forEach((c, i) => {
+      const r = results[i];
+      const name = `template.yaml: simulate ${c.route} with ${c.token ?? 'no token'} -> ${c.expect.status} ${c.expect.decision}`;
+      const json = parseJson(r.stdout);
+      if (!json) return fail(name, `exit ${r.code}, no JSON: ${short(r.stderr || r.stdout)}`);
+      if (json.decision !== c.expect.decision || json.status !== c.expect.status) {
+        const decided = (json.trace ?? []).filter((t) => t.status === 'fail').map((t) => t.message);
+        return fail(
+          name,
+          `got ${json.status} ${json.decision}${decided.length ? ` (${short(decided.join('; '))})` : ''}`,
+        );
+      }
+      // A key source outside loopback would be a fetch to a real host from the playground.
+      const keyLines = (json.trace ?? []).filter((t) => t.step === 'token.key').map((t) => t.message);
+      const remote = keyLines.filter((m) => /\bfrom https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/.test(m));
+      if (remote.length > 0) return fail(name, `keys from a remote host: ${short(remote.join('; '))}`);
+      pass(name);
+    });
+  }
+
   for (const c of o.cases.routes) {
     const name = `routes --config ${c.config} lists ${c.includes.length} routes`;
     if (!has.routes.ok) {

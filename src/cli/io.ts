@@ -1,5 +1,6 @@
 // What a CLI command may touch: injected so commands are testable in-process.
 import type { KeyProvider } from '../core/keys/types.ts';
+import type { JsonPost } from '../core/signIn/cognitoHttp.ts';
 import { escapeTerminalOutput } from '../core/textSafety.ts';
 
 export interface CliIo {
@@ -10,6 +11,14 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** A file's bytes; rejects with code EFBIG (see fileRead.ts) instead of reading more than `maxBytes`. */
   readFileBytes(path: string, maxBytes: number): Promise<Uint8Array>;
+  /** Write a file the user named (`--out`), readable by its owner only; absent where commands may not write. */
+  writeTextFile?(path: string, text: string): Promise<void>;
+  /** A JSON POST for the Cognito API (`authdbg token`); absent where commands may not sign in. */
+  jsonPost?: JsonPost;
+  /** Standard error is a terminal (`authdbg scan` shows progress there only then). */
+  stderrIsTty?: boolean;
+  /** Standard input as a stream of chunks, uncapped (`authdbg scan -`); absent: readStdin's capped text. */
+  stdinChunks?: () => AsyncIterable<Buffer>;
   /** Current time in epoch milliseconds. */
   nowMs(): number;
   /** Key provider shared by the whole run (network behind it). */

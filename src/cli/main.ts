@@ -8,7 +8,16 @@ import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { readFileBytes } from './fileRead.ts';
 import { runRoutes } from './routesCommand.ts';
+import { runHttp } from './httpCommand.ts';
+import { runExplain } from './explainCommand.ts';
 import { runSimulate } from './simulateCommand.ts';
+import { runGateway } from './gatewayCommand.ts';
+import { runEvent } from './eventCommand.ts';
+import { runDiff } from './diffCommand.ts';
+import { runToken } from './tokenCommand.ts';
+import { runScan } from './scanCommand.ts';
+import { createJsonPost } from '../core/signIn/cognitoHttp.ts';
+import { writeFile } from 'node:fs/promises';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +27,18 @@ usage:
   authdbg simulate --config FILE --route "METHOD /path" [TOKEN|-] [options]
                                                   what API Gateway or the ALB would decide
   authdbg routes --config FILE [--json]           routes, authorizers and their requirements
+  authdbg explain [FILE|-] [--config FILE] [TOKEN] which authorizer step produced this 401/403/500
+  authdbg event --config FILE --route "METHOD /path" [TOKEN|-] [--payload 1.0|2.0] [--out FILE]
+                                                  the full event the backend receives (sam local invoke -e)
+  authdbg diff A B [--json]                       two tokens' claims side by side, differences first
+  authdbg gateway --config FILE --target URL [--port 8787]
+                                                  a local gateway enforcing the authorizers on real requests
+  authdbg http FILE.http --config FILE [--env NAME] [--json]
+                                                  every request of a .http file: route, decision, status
+  authdbg token --pool ID --client ID --username U [--password-file F] [--flow password|srp]
+                                                  sign a test user in: fresh ID and access tokens
+  authdbg scan [PATH|-]... [--json|--format sarif] [--fail-on live|invalid|expired]
+                                                  every token in logs, HAR files and folders: live ones are leaks
   authdbg help COMMAND                            options of a command
 exit status: 0 valid/allowed, 1 invalid/denied, 2 usage or input error
 
@@ -35,6 +56,20 @@ export async function main(argv: string[], given: CliIo): Promise<number> {
         return await runSimulate(rest, io);
       case 'routes':
         return await runRoutes(rest, io);
+      case 'http':
+        return await runHttp(rest, io);
+      case 'explain':
+        return await runExplain(rest, io);
+      case 'event':
+        return await runEvent(rest, io);
+      case 'diff':
+        return await runDiff(rest, io);
+      case 'token':
+        return await runToken(rest, io);
+      case 'scan':
+        return await runScan(rest, io);
+      case 'gateway':
+        return await runGateway(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -42,6 +77,13 @@ export async function main(argv: string[], given: CliIo): Promise<number> {
         if (rest[0] === 'inspect') return await runInspect(['--help'], io);
         if (rest[0] === 'simulate') return await runSimulate(['--help'], io);
         if (rest[0] === 'routes') return await runRoutes(['--help'], io);
+        if (rest[0] === 'http') return await runHttp(['--help'], io);
+        if (rest[0] === 'explain') return await runExplain(['--help'], io);
+        if (rest[0] === 'event') return await runEvent(['--help'], io);
+        if (rest[0] === 'diff') return await runDiff(['--help'], io);
+        if (rest[0] === 'token') return await runToken(['--help'], io);
+        if (rest[0] === 'gateway') return await runGateway(['--help'], io);
+        if (rest[0] === 'scan') return await runScan(['--help'], io);
         io.stdout(`${USAGE}\n`);
         return command === undefined ? EXIT.usage : EXIT.ok;
       case '--version':
@@ -109,7 +151,12 @@ async function run(): Promise<void> {
     stderr: (text) => process.stderr.write(text),
     readStdin,
     readFileBytes,
+    // --out files may hold tokens: owner-only.
+    writeTextFile: (path, text) => writeFile(path, text, { encoding: 'utf8', mode: 0o600 }),
     nowMs: () => Date.now(),
+    jsonPost: createJsonPost({ proxyEnv: process.env }),
+    stderrIsTty: process.stderr.isTTY === true,
+    stdinChunks: () => process.stdin,
     keys: createKeyStore({
       httpGet: createHttpGet({ proxyEnv: process.env }),
       now: () => Date.now(),

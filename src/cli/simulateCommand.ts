@@ -65,7 +65,10 @@ export async function readConfigOption(file: string | undefined, io: CliIo): Pro
 }
 
 /** NAME=VALUE options (repeatable) as a prototype-free record. */
-function namedValues(args: ReturnType<typeof parseArgs>, option: string): Record<string, string> | undefined {
+export function namedValues(
+  args: ReturnType<typeof parseArgs>,
+  option: string,
+): Record<string, string> | undefined {
   const items = args.options.get(option) ?? [];
   if (items.length === 0) return undefined;
   const values: Record<string, string> = {};
@@ -108,7 +111,7 @@ export function renderSimulation(result: SimulationResult): string {
   const lines: string[] = [];
   const verdict = result.decision === 'allow' ? 'ALLOW' : 'DENY';
   lines.push(
-    `${verdict}  ${result.status}${result.decision === 'allow' ? ' (forwarded to the backend)' : ''}`,
+    `${verdict}  ${result.status}${result.decision === 'allow' ? (result.decidedBy === 'cors' ? ' (preflight answered by API Gateway)' : ' (forwarded to the backend)') : ''}`,
   );
   // The reason on the next line, before the card and the trace.
   const why = simulationReason(result);
@@ -130,6 +133,16 @@ export function renderSimulation(result: SimulationResult): string {
     );
   }
   lines.push(`Decided by: ${result.decidedBy}`);
+  if (result.cors) {
+    // A browser may hide the status behind a CORS error: say so next to the decision, not in the trace only.
+    const seen =
+      result.cors.browser === 'blocked'
+        ? `CORS error (the page never sees ${result.status})`
+        : result.cors.browser === 'backend'
+          ? 'depends on the CORS headers the backend returns'
+          : 'sees the response';
+    lines.push(`Browser:    ${seen}: ${escapeForTerminal(result.cors.message)}`);
+  }
   if (result.whatIf) {
     lines.push(
       `What-if:    claims edited (${escapeForTerminal(result.whatIf.edits.join('; '))}); signature check skipped`,

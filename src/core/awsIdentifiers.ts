@@ -292,3 +292,44 @@ export function albKeyBaseUrl(region: unknown): string | undefined {
     return `https://s3-${region}.amazonaws.com/aws-elb-public-keys-prod-${region}`;
   return `https://public-keys.auth.elb.${region}.${PARTITION_DNS_SUFFIX[partition]}`;
 }
+
+/** An API Gateway default endpoint: `{api-id}.execute-api.{region}.amazonaws.com` (`.com.cn` in China). */
+export interface ExecuteApiHost {
+  apiId: string;
+  region: string;
+}
+
+const MAX_HOST_LENGTH = 100;
+const EXECUTE_API = 'execute-api.';
+
+function isLowerAlphanumeric(text: string, min: number, max: number): boolean {
+  if (text.length < min || text.length > max) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
+
+/**
+ * The API id and region of an execute-api host (a port after `:` is ignored; case-insensitive, as DNS is), or
+ * undefined. Used to tie a `.http` request URL to the configured API whose `apiId` it names.
+ */
+export function parseExecuteApiHost(host: unknown): ExecuteApiHost | undefined {
+  if (typeof host !== 'string' || host.length > MAX_HOST_LENGTH) return undefined;
+  const colon = host.indexOf(':');
+  const name = (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
+  const firstDot = name.indexOf('.');
+  if (firstDot === -1) return undefined;
+  const apiId = name.slice(0, firstDot);
+  // API Gateway ids are 10 lower-case alphanumerics; a little slack for future lengths.
+  if (!isLowerAlphanumeric(apiId, 1, 20) || !name.startsWith(EXECUTE_API, firstDot + 1)) return undefined;
+  const rest = name.slice(firstDot + 1 + EXECUTE_API.length);
+  const regionEnd = rest.indexOf('.');
+  if (regionEnd === -1) return undefined;
+  const region = rest.slice(0, regionEnd);
+  const partition = regionPartition(region);
+  if (partition === undefined || rest.slice(regionEnd + 1) !== PARTITION_DNS_SUFFIX[partition])
+    return undefined;
+  return { apiId, region };
+}

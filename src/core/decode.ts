@@ -24,12 +24,11 @@ function mayHoldInvisible(raw: string): boolean {
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
 
-/** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
-export function decodeToken(text: string): DecodeResult {
-  const trimmed = text.trim();
-  const empty: DecodedToken = {
+/** Nothing decoded: the token as given, no segments. */
+function emptyToken(text: string): DecodedToken {
+  return {
     kind: 'invalid',
-    text: trimmed,
+    text,
     header: null,
     payload: null,
     rawHeader: undefined,
@@ -38,49 +37,101 @@ export function decodeToken(text: string): DecodeResult {
     signatureSegment: '',
     padded: false,
   };
-  const invalid = (message: string, reason: CheckReason = 'malformed'): DecodeResult => ({
-    token: empty,
+}
+
+/** A format failure (module level: a closure per call costs on the hot path). */
+function invalidResult(text: string, message: string, reason: CheckReason = 'malformed'): DecodeResult {
+  return {
+    token: emptyToken(text),
     format: check('format', 'fail', message, { reason }),
     duplicateHeaderKeys: [],
     duplicatePayloadKeys: [],
     tooDeep: false,
     protoKey: false,
     maybeInvisible: false,
-  });
+  };
+}
 
-  if (trimmed === '') return invalid('empty input: no token to inspect', 'missing');
+/** Signature bytes, decoded and checked canonical by decodeToken, so verification does not decode them again. */
+const signatureBytesOf = new WeakMap<DecodedToken, Buffer>();
+
+/** The decoded signature segment of a token (from its decode when there was one). */
+export function signatureBytes(token: DecodedToken): Buffer {
+  return signatureBytesOf.get(token) ?? Buffer.from(token.signatureSegment, 'base64url');
+}
+
+/**
+ * Decoded header segments, by their exact text: tokens of one issuer and key share the same header, so its
+ * strict decode, UTF-8 check, parse and key count are done once. Values are deep-frozen because tokens share
+ * them. Bounded: attacker-chosen headers replace each other instead of growing the map.
+ */
+const headerCache = new Map<string, SegmentJson & { ok: true }>();
+const MAX_CACHED_HEADERS = 64;
+const MAX_CACHED_HEADER_LENGTH = 2048;
+
+function decodeHeaderSegment(segment: string): SegmentJson | undefined {
+  const cached = headerCache.get(segment);
+  if (cached !== undefined) return cached;
+  const bytes = strictDecode(segment);
+  if (bytes === undefined) return undefined;
+  const header = decodeJsonSegment(bytes, 'header');
+  if (header.ok && !header.tooDeep && segment.length <= MAX_CACHED_HEADER_LENGTH) {
+    deepFreeze(header.value);
+    Object.freeze(header.duplicates);
+    if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
+    headerCache.set(segment, header);
+  }
+  return header;
+}
+
+function deepFreeze(value: JsonValue): void {
+  if (value === null || typeof value !== 'object') return;
+  Object.freeze(value);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) deepFreeze(item);
+}
+
+/** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
+export function decodeToken(text: string): DecodeResult {
+  const trimmed = text.trim();
+
+  if (trimmed === '') return invalidResult(trimmed, 'empty input: no token to inspect', 'missing');
   if (trimmed.length > MAX_TOKEN_BYTES) {
-    return invalid(
+    return invalidResult(
+      trimmed,
       `token is ${Math.ceil(trimmed.length / 1024)} KiB; the limit is ${MAX_TOKEN_BYTES / 1024} KiB`,
       'unsupported',
     );
   }
   if (trimmed.startsWith('{'))
-    return invalid('JSON-serialized JWS is not supported: paste the compact form', 'unsupported');
+    return invalidResult(
+      trimmed,
+      'JSON-serialized JWS is not supported: paste the compact form',
+      'unsupported',
+    );
   const segments = trimmed.split('.');
-  if (segments.length === 5) return decodeJwe(trimmed, segments, empty);
+  if (segments.length === 5) return decodeJwe(trimmed, segments, emptyToken(trimmed));
   if (segments.length !== 3) {
-    return invalid(`a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
+    return invalidResult(trimmed, `a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
   }
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
-  if (headerSegment === '' || payloadSegment === '') return invalid('the header or payload segment is empty');
-  const headerBytes = strictDecode(headerSegment);
-  const payloadBytes = headerBytes === undefined ? undefined : strictDecode(payloadSegment);
-  if (
-    headerBytes === undefined ||
-    payloadBytes === undefined ||
-    strictDecode(signatureSegment) === undefined
-  ) {
-    if (/\s/.test(trimmed)) return invalid('the token contains whitespace inside it');
-    const index = headerBytes === undefined ? 0 : payloadBytes === undefined ? 1 : 2;
-    return invalid(`the ${SEGMENT_NAMES[index]} segment ${strictProblem(segments[index] ?? '')}`);
+  if (headerSegment === '' || payloadSegment === '')
+    return invalidResult(trimmed, 'the header or payload segment is empty');
+  const header = decodeHeaderSegment(headerSegment);
+  const payloadBytes = header === undefined ? undefined : strictDecode(payloadSegment);
+  const signature = payloadBytes === undefined ? undefined : strictDecode(signatureSegment);
+  if (header === undefined || payloadBytes === undefined || signature === undefined) {
+    if (/\s/.test(trimmed)) return invalidResult(trimmed, 'the token contains whitespace inside it');
+    const index = header === undefined ? 0 : payloadBytes === undefined ? 1 : 2;
+    return invalidResult(
+      trimmed,
+      `the ${SEGMENT_NAMES[index]} segment ${strictProblem(segments[index] ?? '')}`,
+    );
   }
   const padded = trimmed.includes('=');
 
-  const header = decodeJsonSegment(headerBytes, 'header');
-  if (!header.ok) return invalid(header.message);
+  if (!header.ok) return invalidResult(trimmed, header.message);
   const payload = decodeJsonSegment(payloadBytes, 'payload');
-  if (!payload.ok) return invalid(payload.message);
+  if (!payload.ok) return invalidResult(trimmed, payload.message);
 
   const token: DecodedToken = {
     kind: classify(header.value, payload.value),
@@ -89,10 +140,12 @@ export function decodeToken(text: string): DecodeResult {
     payload: payload.value,
     rawHeader: header.raw,
     rawPayload: payload.raw,
-    signingInput: `${headerSegment}.${payloadSegment}`,
+    // A slice of the flat text, not a concatenation: crypto gets its bytes without flattening a rope first.
+    signingInput: trimmed.slice(0, headerSegment.length + 1 + payloadSegment.length),
     signatureSegment,
     padded,
   };
+  signatureBytesOf.set(token, signature);
   const result: DecodeResult = {
     token,
     format: check(

@@ -1,6 +1,6 @@
 // Reads what a user pastes (a token, a header, a JSON/HAR fragment, a curl command, a header block).
 // Never guesses: anything that is not one of these shapes is an error with a reason.
-import type { FoundToken, ParsedInput } from './types.ts';
+import type { FoundToken, ParsedInput, PastedRequestLine } from './types.ts';
 
 /** Per-token cap: real tokens are a few KiB; 64 KiB stops hostile sizes before any decoding. */
 export const MAX_TOKEN_BYTES = 64 * 1024;
@@ -14,6 +14,13 @@ const IDENTITY_HEADER = 'x-amzn-oidc-identity';
 const HEADER_LINE = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*(.*)$/;
 const REQUEST_LINE = /^(?:[A-Z]+ \S+ HTTP\/\d(?:\.\d)?|HTTP\/\d(?:\.\d)? \d{3}.*)$/;
 const CURL_HEADER = /(?:^|\s)(?:-H|--header)\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)")/g;
+/** A request line as .http files and raw requests write it: `GET https://host/path [HTTP/1.1]`, `GET /path`. */
+const REQUEST_TARGET_LINE =
+  /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|CONNECT)[ \t]+(\S+)(?:[ \t]+HTTP\/\d(?:\.\d)?)?$/i;
+/** REST Client's short form: a URL alone on the first line means GET. */
+const URL_ONLY_LINE = /^https?:\/\/\S+$/i;
+/** Lines of a .http file that are not part of a request: `###` separators and `#` or `//` comments. */
+const HTTP_FILE_COMMENT = /^(?:#|\/\/)/;
 
 /** Find the token(s) in pasted text. */
 export function parseInput(text: string): ParsedInput {
@@ -31,7 +38,7 @@ export function parseInput(text: string): ParsedInput {
     return parseJsonFragment(trimmed);
 
   const lines = trimmed.split(/\r?\n/).map((line) => line.trim());
-  if (lines.length > 1) return parseHeaderBlock(lines);
+  if (lines.length > 1) return parseRequestBlock(lines) ?? parseHeaderBlock(lines);
 
   const line = lines[0] ?? '';
   if (HEADER_LINE.test(line) && !looksLikeToken(line)) return parseHeaderBlock([line]);
@@ -74,17 +81,82 @@ function readValue(value: string, header: string | undefined): ValueResult {
   };
 }
 
-function parseHeaderBlock(lines: string[]): ParsedInput {
+/**
+ * A selected request (a .http block or a raw request): comments, the request line, headers up to the first blank
+ * line; the body is not read. Undefined when the text does not start with a request line.
+ */
+function parseRequestBlock(lines: readonly string[]): ParsedInput | undefined {
+  let at = 0;
+  while (at < lines.length && (lines[at] === '' || HTTP_FILE_COMMENT.test(lines[at] ?? ''))) at++;
+  const request = requestLine(lines[at] ?? '');
+  if (request === undefined) return undefined;
+  const firstHeader = at + 1;
+  let end = firstHeader;
+  // Headers end at the blank line before the body, or at the next request's `###` separator.
+  while (end < lines.length && lines[end] !== '' && !(lines[end] ?? '').startsWith('###')) end++;
+  const headers: string[] = [];
+  const numbers: number[] = [];
+  for (let index = firstHeader; index < end; index++) {
+    const line = lines[index] ?? '';
+    if (HTTP_FILE_COMMENT.test(line)) continue;
+    headers.push(line);
+    numbers.push(index + 1);
+  }
+  if (headers.length === 0) {
+    return {
+      ok: false,
+      message: `the ${request.method} request has no headers, so no Authorization, x-amzn-oidc-data or x-amzn-oidc-accesstoken header`,
+    };
+  }
+  const parsed = parseHeaderBlock(headers, numbers);
+  return parsed.ok ? { ...parsed, request } : parsed;
+}
+
+/** The request line's method, target and path, or undefined when the line is not one. */
+function requestLine(line: string): PastedRequestLine | undefined {
+  const match = REQUEST_TARGET_LINE.exec(line);
+  if (match) {
+    const target = match[2] ?? '';
+    return { method: (match[1] ?? 'GET').toUpperCase(), target, path: targetPath(target) };
+  }
+  if (URL_ONLY_LINE.test(line)) return { method: 'GET', target: line, path: targetPath(line) };
+  return undefined;
+}
+
+/** `/a/b?x` from `https://host/a/b?x#f`, `/a/b` itself, `/orders` from `{{baseUrl}}/orders`; else undefined. */
+export function targetPath(target: string): string | undefined {
+  const hash = target.indexOf('#');
+  const text = hash < 0 ? target : target.slice(0, hash);
+  if (text.startsWith('/')) return text;
+  const scheme = /^https?:\/\//i.exec(text);
+  if (scheme) {
+    const slash = text.indexOf('/', scheme[0].length);
+    const query = text.indexOf('?', scheme[0].length);
+    if (slash < 0 || (query >= 0 && query < slash)) return query < 0 ? '/' : `/${text.slice(query)}`;
+    return text.slice(slash);
+  }
+  // A leading `{{variable}}` stands for the scheme and host.
+  const variable = /^\{\{[^{}]*\}\}/.exec(text);
+  if (variable) {
+    const rest = text.slice(variable[0].length);
+    return rest.startsWith('/') ? rest : undefined;
+  }
+  return undefined;
+}
+
+/** Header lines; `numbers` gives each line's 1-based number in the input for messages (default: its position). */
+function parseHeaderBlock(lines: readonly string[], numbers?: readonly number[]): ParsedInput {
   const tokens: FoundToken[] = [];
   let identity: string | undefined;
   const seen = new Set<string>();
   let headerLines = 0;
   for (const [index, line] of lines.entries()) {
     if (line === '') continue;
-    if (index === 0 && REQUEST_LINE.test(line)) continue;
+    if (index === 0 && numbers === undefined && REQUEST_LINE.test(line)) continue;
     const match = HEADER_LINE.exec(line);
     if (!match) {
-      return { ok: false, message: `line ${index + 1} is not an HTTP header ("Name: value")` };
+      const number = numbers?.[index] ?? index + 1;
+      return { ok: false, message: `line ${number} is not an HTTP header ("Name: value")` };
     }
     headerLines++;
     const name = (match[1] ?? '').toLowerCase();

@@ -123,7 +123,24 @@ export interface FoundToken {
   scheme: string | undefined;
 }
 
+/** The request line of a pasted request block (`GET https://api.example.com/orders/1 HTTP/1.1`). */
+export interface PastedRequestLine {
+  /** Upper-case method. */
+  method: string;
+  /** The request target as written (a URL, a path, or `{{baseUrl}}/path`). */
+  target: string;
+  /** The target's path and query (`/orders/1?x=1`), or undefined when the target names none. */
+  path: string | undefined;
+}
+
 /** Result of reading what the user pasted. */
 export type ParsedInput =
-  | { ok: true; tokens: FoundToken[]; headerBlock: boolean; identity: string | undefined }
+  | {
+      ok: true;
+      tokens: FoundToken[];
+      headerBlock: boolean;
+      identity: string | undefined;
+      /** Set when the input was a request block (request line, headers, body). */
+      request?: PastedRequestLine;
+    }
   | { ok: false; message: string };

@@ -4,7 +4,8 @@
 import type { Check, CheckStatus, Warning } from '../core/findings.ts';
 import type { AuthorizerType, RouteAuthorizerType } from '../core/config/model.ts';
 import type { AuthorizerInfo, SimulationResult, TraceStatus, TraceStep } from '../core/simulate/result.ts';
-import type { ClaimInfo, JsonObject, TimeInfo, TokenKind, TokenReport } from '../core/types.ts';
+import type { ClaimInfo, JsonObject, JsonValue, TimeInfo, TokenKind, TokenReport } from '../core/types.ts';
+import type { TokenVerdictText } from '../core/explain/verdict.ts';
 
 /** Whether keys may be fetched, and why not when they may not: every view shows it. */
 export interface TrustInfo {
@@ -35,7 +36,25 @@ export interface InspectorToken extends InspectorReport {
   httpHeader: string | undefined;
   /** Whether "Simulate" makes sense (a signed token, not a JWE or garbage). */
   simulatable: boolean;
+  /** The verdict naming every failed check (the core's tokenVerdict): the section's first line. */
+  verdict: TokenVerdictText;
 }
+
+/** "Compare with…": one token of the Inspector beside a second one the user pasted. */
+export type InspectorComparison =
+  | {
+      ok: true;
+      /** Which of the Inspector's tokens is side A. */
+      index: number;
+      /** The pasted token's signature-redacted form (header.payload.<redacted>), to say which token B is. */
+      otherRedacted: string;
+      kinds: { a: TokenKind; b: TokenKind };
+      /** The core's diffTokens, values as shown (credential-named claims and embedded JWTs redacted). */
+      differences: Array<{ claim: string; a?: JsonValue; b?: JsonValue }>;
+      /** The claims equal in both, with their (shown) value. */
+      same: Array<{ claim: string; value?: JsonValue }>;
+    }
+  | { ok: false; index: number; message: string };
 
 /** Everything one Inspector render needs. */
 export interface InspectorState {
@@ -51,22 +70,29 @@ export interface InspectorState {
   /** Whether keys were allowed to be fetched for this verification. */
   networkAllowed: boolean;
   trust: TrustInfo;
+  /** "METHOD /path" of the request the input came with (a .http block, a pasted request): "Simulate" takes it. */
+  request: string | undefined;
 }
 
-export type InputSource = 'selection' | 'clipboard' | 'input box' | 'editor' | 'simulator' | 'argument';
+export type InputSource =
+  'selection' | 'clipboard' | 'input box' | 'editor' | 'simulator' | 'argument' | 'sign-in';
 
 export type HostToInspector =
   | { type: 'render'; state: InspectorState }
   | { type: 'busy'; message: string }
   | { type: 'failed'; message: string; trust: TrustInfo }
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** The current comparison, or undefined when there is none (new input clears it). */
+  | { type: 'comparison'; comparison: InspectorComparison | undefined };
 
 export type InspectorToHost =
   | { type: 'ready' }
   | { type: 'verifyAgain' }
   | { type: 'reloadKeys' }
   | { type: 'copy'; text: string }
-  | { type: 'simulate'; index: number };
+  | { type: 'simulate'; index: number }
+  /** Compare token `index` with the pasted `text` (a token or header, parsed like Decode Token's input). */
+  | { type: 'compare'; index: number; text: string };
 
 /** A route the simulator can run, as listed in the route picker. */
 export interface RouteOption {
@@ -151,14 +177,60 @@ export interface SimulationView {
   networkAllowed: boolean;
   /** Milliseconds the simulation took in the host. */
   elapsedMs: number;
+  /** The deciding step in one sentence (the core's simulationReason), the card's first line under the verdict. */
+  reason: string;
+  /** What would make the request pass, when the core knows; undefined on allow. */
+  fix: string | undefined;
+  /** "Copy event" copies the full backend event (the core's buildBackendEvent), else only `backendContext`. */
+  fullEvent: boolean;
+}
+
+/**
+ * The simulator's form as the user left it. Held in the extension host's memory only (never on disk, never in
+ * webview state) so that hiding and showing the view, which destroys and reloads the webview, loses nothing.
+ */
+export interface SimulatorForm {
+  token: string;
+  configId: string;
+  routeId: string;
+  request: string;
+  /** Authorizer name, or "" for the route's own. */
+  authorizer: string;
+  /** The what-if fields as typed. */
+  addGroups: string;
+  addScopes: string;
+  setClaims: string;
+}
+
+/** One recent simulation in the view's history (memory only); the token appears only redacted. */
+export interface SimulationHistoryItem {
+  id: number;
+  /** header.payload.<redacted> (shortened) or a short hash; never the signature. */
+  tokenRedacted: string;
+  request: string;
+  decision: SimulationView['decision'];
+  status: number;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 export type HostToSimulator =
   | { type: 'config'; state: SimulatorConfigState; trust: TrustInfo }
-  | { type: 'token'; token: string }
+  | {
+      type: 'token';
+      token: string;
+      /** "METHOD /path" of the request the token belongs to (a .http block, a pasted request), when known. */
+      request?: string;
+    }
   | { type: 'busy' }
   | { type: 'result'; result: SimulationView }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** The form and result the user left (sent once the reloaded view is ready, or when a history entry is picked). */
+  | { type: 'restore'; form: SimulatorForm; result: SimulationView | undefined }
+  /** The recent simulations, newest first. */
+  | { type: 'history'; items: SimulationHistoryItem[] }
+  /** A short confirmation ("Copied the full event"). */
+  | { type: 'notice'; message: string };
 
 export type SimulatorToHost =
   | { type: 'ready' }
@@ -166,7 +238,13 @@ export type SimulatorToHost =
   | { type: 'createSampleConfig' }
   | { type: 'openConfig'; configId: string; line: number | undefined }
   | { type: 'inspect'; token: string }
-  | { type: 'rescan' };
+  | { type: 'rescan' }
+  /** The form changed: the host keeps it in memory for the next time the view is shown. */
+  | { type: 'form'; form: SimulatorForm }
+  /** Copy what the backend receives for the result on screen (the full event when the core can build it). */
+  | { type: 'copyEvent' }
+  /** Restore one entry of the history. */
+  | { type: 'pickHistory'; id: number };
 
 /** Longest text a webview may send (a header block with a few tokens). */
 export const MAX_MESSAGE_TEXT = 256 * 1024;
@@ -178,7 +256,9 @@ export type {
   CheckStatus,
   ClaimInfo,
   JsonObject,
+  JsonValue,
   RouteAuthorizerType,
+  TokenVerdictText,
   TimeInfo,
   TokenKind,
   TraceStatus,

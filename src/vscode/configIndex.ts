@@ -68,6 +68,11 @@ export class ConfigIndex implements vscode.Disposable {
     this.scanned = this.scan();
   }
 
+  /** Every configuration that loaded without errors (Sign In reads the pools they name). */
+  loadedConfigs(): SimConfig[] {
+    return [...this.entries.values()].flatMap((entry) => (entry.config ? [entry.config] : []));
+  }
+
   /** One configuration by id. */
   get(id: string): ConfigEntry | undefined {
     return this.entries.get(id);

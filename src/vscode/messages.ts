@@ -4,6 +4,7 @@ import {
   MAX_MESSAGE_TEXT,
   type InspectorToHost,
   type SimulateRequest,
+  type SimulatorForm,
   type SimulatorToHost,
   type WhatIf,
 } from '../shared/protocol.ts';
@@ -105,6 +106,11 @@ export function parseInspectorMessage(message: unknown): InspectorToHost | undef
       const at = index(field(message, 'index'));
       return at === undefined ? undefined : { type, index: at };
     }
+    case 'compare': {
+      const at = index(field(message, 'index'));
+      const value = text(field(message, 'text'));
+      return at === undefined || value === undefined ? undefined : { type, index: at, text: value };
+    }
     default:
       return ignore(type);
   }
@@ -135,9 +141,54 @@ export function parseSimulatorMessage(message: unknown): SimulatorToHost | undef
       const token = text(field(message, 'token'));
       return token === undefined ? undefined : { type, token };
     }
+    case 'copyEvent':
+      return { type };
+    case 'form': {
+      const form = simulatorForm(field(message, 'form'));
+      return form === undefined ? undefined : { type, form };
+    }
+    case 'pickHistory': {
+      const id = historyId(field(message, 'id'));
+      return id === undefined ? undefined : { type, id };
+    }
     default:
       return ignore(type);
   }
+}
+
+function historyId(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** The simulator's form: every field a bounded string, nothing else read. */
+function simulatorForm(value: unknown): SimulatorForm | undefined {
+  if (!isBag(value)) return undefined;
+  const form: SimulatorForm = {
+    token: '',
+    configId: '',
+    routeId: '',
+    request: '',
+    authorizer: '',
+    addGroups: '',
+    addScopes: '',
+    setClaims: '',
+  };
+  const limits: Record<keyof SimulatorForm, number> = {
+    token: MAX_MESSAGE_TEXT,
+    configId: 4096,
+    routeId: 4096,
+    request: 4096,
+    authorizer: 256,
+    addGroups: 8192,
+    addScopes: 8192,
+    setClaims: 64 * 1024,
+  };
+  for (const key of Object.keys(limits) as (keyof SimulatorForm)[]) {
+    const entry = text(field(value, key), limits[key]);
+    if (entry === undefined) return undefined;
+    form[key] = entry;
+  }
+  return form;
 }
 
 /** Exhaustiveness: a new message type that is not handled above fails to compile. */

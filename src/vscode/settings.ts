@@ -56,6 +56,12 @@ export function readSettings(): Settings {
   };
 }
 
+/** The local gateway's settings as given (validated by src/vscode/gatewayRequestLog.ts). */
+export function readGatewaySettings(): { port: unknown; target: string | undefined } {
+  const config = vscode.workspace.getConfiguration('authDebugger.gateway');
+  return { port: config.get('port'), target: optionalString(config.get('target')) };
+}
+
 /** Settings whose change invalidates the key store (fetch behaviour). */
 export function affectsKeyFetching(event: vscode.ConfigurationChangeEvent): boolean {
   return (

@@ -6,6 +6,8 @@ import type { DecodedToken, TokenReport, VerifyOptions } from '../core/types.ts'
 import type { KeyProvider } from '../core/keys/types.ts';
 import { keyAccess } from './keyAccess.ts';
 import type { KeyAccess } from './keyAccess.ts';
+import { KeyPrefetcher, recordingMisses } from './keyPrefetch.ts';
+import type { MissedKey, PrefetchStatus } from './keyPrefetch.ts';
 import type { HmacSecrets } from './secrets.ts';
 import { readSettings } from './settings.ts';
 import type { Settings } from './settings.ts';
@@ -17,6 +19,12 @@ export interface VerifyMode {
   network: boolean;
   /** Bypass the key cache's age and cooldown ("Reload keys"). */
   reload: boolean;
+}
+
+/** What a hover's cache-only verification found, and which keys it missed. */
+export interface HoverVerification {
+  report: TokenReport;
+  missedKeys: MissedKey[];
 }
 
 /** Epoch seconds now. The core never reads the clock; the extension passes it in. */
@@ -31,6 +39,15 @@ export class Verifier {
     private readonly keys: (access: KeyAccess) => KeyProvider,
     private readonly secrets: HmacSecrets,
   ) {}
+
+  /** Where background fetches are logged (the hover passes the extension's log). */
+  private prefetchLog: (message: string) => void = () => undefined;
+  /** Hovers' background key fetches (one at a time per key URL). */
+  private readonly prefetcher = new KeyPrefetcher(
+    (access) => this.keys(access),
+    () => Date.now(),
+    (message) => this.prefetchLog(message),
+  );
 
   /** Whether a verification would be allowed to fetch keys now. */
   networkAllowed(): boolean {
@@ -55,11 +72,33 @@ export class Verifier {
   }
 
   /** Hover: verify the hover's own decode against cached keys only. Never waits on the network. */
-  async hoverReport(decoded: DecodeResult): Promise<TokenReport> {
+  async hoverReport(decoded: DecodeResult): Promise<HoverVerification> {
     const settings = readSettings();
     const base = this.baseOptions(settings, { network: false, reload: false });
     const options = await this.optionsFor(decoded.token, base, settings);
-    return inspectDecoded(decoded, options, { keys: this.keys(keyAccess('hover', networkAllowed())) });
+    const missedKeys: MissedKey[] = [];
+    const keys = recordingMisses(this.keys(keyAccess('hover', networkAllowed())), missedKeys);
+    const report = await inspectDecoded(decoded, options, { keys });
+    return { report, missedKeys };
+  }
+
+  /**
+   * Fetch the keys a hover missed, in the background (the caller never awaits it), once per key URL at a time,
+   * and only where a verification may fetch (keyAccess: never in Restricted Mode).
+   */
+  prefetchKeys(missed: readonly MissedKey[], log?: (message: string) => void): PrefetchStatus {
+    if (log) this.prefetchLog = log;
+    return this.prefetcher.prefetch(missed, keyAccess('verify', networkAllowed()));
+  }
+
+  /** "Reload keys": hovers may try keys whose background fetch just failed again at once. */
+  forgetPrefetchFailures(): void {
+    this.prefetcher.forgetFailures();
+  }
+
+  /** Settles when every background key fetch started so far has finished (tests only). */
+  prefetchesSettled(): Promise<void> {
+    return this.prefetcher.settled();
   }
 
   // No allowNetwork here: whether keys are fetched is decided once, by the provider keyAccess picks.

@@ -83,6 +83,12 @@ suite('Restricted Mode', () => {
     const editor = await openFixture('token.txt');
     const hover = await ourHover(editor.document.uri, 0, columnOf(editor, 0, config.tokens.id) + 5);
     assert.ok(hover?.includes(`**Signature:** \` ${inspectorKey?.message ?? ''} \``), hover);
+    // The first line is the verdict: not verified, and no background fetch in Restricted Mode (issue 12).
+    const first = (hover?.split('\n')[0] ?? '').trim();
+    assert.match(
+      first,
+      /^\*\*Not verified\*\*: .*keys are not cached; nothing is fetched in Restricted Mode$/,
+    );
 
     const api = await extensionApi();
     const entry = (await api.simulatorConfig()).configs.find((c) => c.label === 'authdebug.yaml');
@@ -99,6 +105,20 @@ suite('Restricted Mode', () => {
     assert.equal(keyStep?.status, 'skip', JSON.stringify(result.trace));
     assert.equal(keyStep?.message, inspectorKey?.message);
     assert.equal(result.decision, 'deny', 'never accepted without a verified signature');
+    assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
+  });
+
+  test('the local gateway refuses to start in Restricted Mode: nothing listens, nothing is fetched', async () => {
+    const api = await extensionApi();
+    const entry = (await api.simulatorConfig()).configs.find((c) => c.label === 'authdebug.yaml');
+    assert.ok(entry);
+    const started = await vscode.commands.executeCommand<{ url: string } | undefined>(
+      'authDebugger.startGateway',
+      { configId: entry.id, target: 'http://127.0.0.1:9', port: 0 },
+    );
+    assert.equal(started, undefined);
+    assert.equal(await vscode.commands.executeCommand<boolean>('authDebugger.stopGateway'), false);
+    assert.deepEqual(api.gatewayRequests(), []);
     assert.deepEqual(await keyServerCounts(config.keyServer), { jwks: 0, alb: 0 });
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { SimulateRequest } from '../../src/shared/protocol.ts';
+import type { SimulateRequest, SimulatorForm } from '../../src/shared/protocol.ts';
 import { eventually, extensionApi, keyServerCounts, testConfig, workspaceDir } from './helpers.ts';
 
 const config = testConfig();
@@ -85,6 +85,99 @@ suite('Authorizer Simulator', () => {
 
   test('the key URL of the configuration was fetched from the loopback server', async () => {
     assert.ok((await keyServerCounts(config.keyServer)).jwks > 0);
+  });
+});
+
+suite('Simulator keeps what the user did (issue 12)', () => {
+  test('the deny card leads with the reason and what would make it pass', async () => {
+    const rbac = await simulate('GET /reports');
+    assert.equal(rbac.decision, 'deny');
+    assert.match(rbac.reason, /missing group finance/);
+    assert.match(rbac.fix ?? '', /^the route requires group finance; the token has /);
+    const allowed = await simulate('GET /orders/1');
+    assert.equal(allowed.fix, undefined);
+    assert.equal(allowed.fullEvent, true, 'an allow can copy the full backend event');
+  });
+
+  test('form, result and history survive hiding and showing the view, in host memory only', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('authDebugger.simulator.focus');
+    await eventually(
+      () => Promise.resolve(api.simulatorState().readyCount > 0 ? true : undefined),
+      'the simulator view to say ready',
+      20_000,
+    );
+    const id = await configId();
+    const state = await api.simulatorConfig();
+    const route = state.routes.find((r) => r.configId === id && r.route === 'GET /reports');
+    assert.ok(route, 'GET /reports in the pickers');
+    const form: SimulatorForm = {
+      token: config.tokens.id,
+      configId: id,
+      routeId: route.id,
+      request: 'GET /reports',
+      authorizer: '',
+      addGroups: 'finance',
+      addScopes: '',
+      setClaims: '',
+    };
+    // The same messages the view sends: its form, then Simulate (validated by the same parser).
+    await api.simulatorMessage({ type: 'form', form });
+    await api.simulatorMessage({
+      type: 'simulate',
+      request: {
+        token: form.token,
+        configId: id,
+        request: form.request,
+        whatIf: { addGroups: ['finance'], addScopes: [], setClaims: [] },
+      },
+    });
+    const before = api.simulatorState();
+    assert.equal(before.result?.decision, 'allow', JSON.stringify(before.result?.trace));
+    const newest = before.history[0];
+    assert.ok(newest, 'the simulation is in the history');
+    assert.equal(newest.request, 'GET /reports');
+    const signature = config.tokens.id.split('.')[2] ?? '';
+    assert.ok(
+      signature.length > 0 && !newest.tokenRedacted.includes(signature),
+      'history shows no signature',
+    );
+
+    // Another view container hides the simulator (its webview is destroyed); focusing it loads it again.
+    const readyBefore = before.readyCount;
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await vscode.commands.executeCommand('authDebugger.simulator.focus');
+    const after = await eventually(
+      () => {
+        const current = api.simulatorState();
+        return Promise.resolve(current.readyCount > readyBefore ? current : undefined);
+      },
+      'the simulator view to reload and say ready',
+      20_000,
+    );
+    assert.deepEqual(after.lastRestore?.form, form, 'the form (token, choices, what-if) is restored');
+    assert.equal(after.lastRestore?.result?.decision, 'allow');
+    assert.equal(after.lastRestore?.result?.reason, before.result?.reason);
+    assert.equal(after.history[0]?.id, newest.id, 'the history is kept');
+
+    // Picking a history entry makes it the current form and result again.
+    await api.simulatorMessage({ type: 'pickHistory', id: newest.id });
+    assert.deepEqual(api.simulatorState().form, form);
+  });
+
+  test('the history holds the last 10 simulations only', async () => {
+    const api = await extensionApi();
+    const id = await configId();
+    for (let i = 0; i < 12; i++) {
+      await api.simulatorMessage({
+        type: 'simulate',
+        request: { token: config.tokens.id, configId: id, request: `GET /orders/${i}` },
+      });
+    }
+    const history = api.simulatorState().history;
+    assert.equal(history.length, 10);
+    assert.equal(history[0]?.request, 'GET /orders/11');
+    assert.equal(history[9]?.request, 'GET /orders/2');
   });
 });
 

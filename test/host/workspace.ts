@@ -36,6 +36,10 @@ export interface HostTestConfig {
     /** nbf 60 s in the future: fails without clock skew, passes with 120 s. */
     notYet: string;
     xss: string;
+    /** Expired two hours ago (otherwise the ID token). */
+    expired: string;
+    /** The ID token with its payload changed after signing (cognito:groups), the original signature kept. */
+    tampered: string;
     /** cognito-local tokens, when the emulator ran. */
     localId?: string;
   };
@@ -95,6 +99,12 @@ export async function createFixture(
   const access = signToken(header, accessClaims(times), rsa.privateKey);
   const notYet = signToken(header, idClaims({ ...times, nbf: now + 60 }), rsa.privateKey);
   const xss = signToken(header, idClaims({ ...times, ...XSS_CLAIMS }), rsa.privateKey);
+  const expired = signToken(
+    header,
+    idClaims({ auth_time: now - 10_800, iat: now - 10_800, exp: now - 7200 }),
+    rsa.privateKey,
+  );
+  const tampered = tamperedToken(id);
   const alb = albBlob(ec, { header: { exp: now + 600 }, payload: { exp: now + 600 } });
 
   const dir = mkdtempSync(join(tmpdir(), 'authdbg-workspace-'));
@@ -112,6 +122,8 @@ export async function createFixture(
       alb,
       notYet,
       xss,
+      expired,
+      tampered,
       ...(extra.localId === undefined ? {} : { localId: extra.localId }),
     },
     ...(extra.local === undefined ? {} : { local: extra.local }),
@@ -148,6 +160,8 @@ export async function createFixture(
       '',
     ].join('\n'),
     'token.txt': `${id}\n`,
+    // Hover verdicts (issue 12): line 0 expired, line 1 tampered.
+    'verdicts.txt': `${expired}\n${tampered}\n`,
     'xss.txt': `${xss}\n`,
     'authdebug.yaml': [
       'version: 1',
@@ -183,4 +197,12 @@ export async function createFixture(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The token with `cognito:groups` changed in its payload and the original signature kept. */
+function tamperedToken(token: string): string {
+  const [head = '', payload = '', signature = ''] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  claims['cognito:groups'] = ['admin', 'finance'];
+  return `${head}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
 }

@@ -395,7 +395,10 @@ table('which API kind a route is on', [
     decision: 'allow',
     status: 200,
     apiKind: 'http',
-    trace: [/this route on the HTTP API/, /front doors configured; the request goes to the HTTP API/],
+    trace: [
+      /this route on the HTTP API/,
+      /separate APIs or listeners configured; the request goes to the HTTP API/,
+    ],
     check: (r) => assert.equal(jwtContext(r).claims.exp, String(NOW + 3600)),
   },
   {

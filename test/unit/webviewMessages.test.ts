@@ -66,6 +66,10 @@ void describe('parseInspectorMessage', () => {
         { type: 'simulate', index: 999 },
         { type: 'simulate', index: 999 },
       ],
+      [
+        { type: 'compare', index: 1, text: 'eyJ.x.y', html: '<b>' },
+        { type: 'compare', index: 1, text: 'eyJ.x.y' },
+      ],
     ];
     for (const [raw, expected] of cases) assert.deepEqual(parseInspectorMessage(raw), expected);
     const copied = { type: 'copy', text: 'x' };
@@ -93,6 +97,11 @@ void describe('parseInspectorMessage', () => {
       { type: 'simulate', index: Number.POSITIVE_INFINITY },
       { type: 'simulate', index: '0' },
       { type: 'simulate', index: 2 ** 53 },
+      { type: 'compare', text: 'x' },
+      { type: 'compare', index: 0 },
+      { type: 'compare', index: -1, text: 'x' },
+      { type: 'compare', index: 0, text: 7 },
+      { type: 'compare', index: 0, text: 'x'.repeat(MAX_MESSAGE_TEXT + 1) },
     ];
     for (const raw of bad) assert.equal(parseInspectorMessage(raw), undefined, JSON.stringify(raw));
     assert.deepEqual(
@@ -297,5 +306,51 @@ void describe('message parsers under random input', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+void describe('parseSimulatorMessage: the kept form, history and Copy event (issue 12)', () => {
+  const form = {
+    token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+    configId: 'c',
+    routeId: 'c#1',
+    request: 'GET /app/x',
+    authorizer: '',
+    addGroups: 'admin',
+    addScopes: '',
+    setClaims: 'custom:tenant=acme',
+  };
+
+  test('accepts a form, rebuilt from its known string fields only', () => {
+    assert.deepEqual(parseSimulatorMessage({ type: 'form', form: { ...form, extra: 'x' } }), {
+      type: 'form',
+      form,
+    });
+    assert.deepEqual(parseSimulatorMessage({ type: 'copyEvent', text: 'x' }), { type: 'copyEvent' });
+    assert.deepEqual(parseSimulatorMessage({ type: 'pickHistory', id: 3 }), { type: 'pickHistory', id: 3 });
+  });
+
+  test('rejects a form with a missing, non-string or oversized field, and bad history ids', () => {
+    const bad: unknown[] = [
+      { type: 'form' },
+      { type: 'form', form: 'x' },
+      { type: 'form', form: [] },
+      ...Object.keys(form).map((key) => ({ type: 'form', form: { ...form, [key]: undefined } })),
+      ...Object.keys(form).map((key) => ({ type: 'form', form: { ...form, [key]: 1 } })),
+      { type: 'form', form: { ...form, token: 'x'.repeat(MAX_MESSAGE_TEXT + 1) } },
+      { type: 'form', form: { ...form, request: 'r'.repeat(4097) } },
+      { type: 'pickHistory' },
+      { type: 'pickHistory', id: -1 },
+      { type: 'pickHistory', id: 1.5 },
+      { type: 'pickHistory', id: '1' },
+      { type: 'pickHistory', id: 2 ** 53 },
+    ];
+    for (const raw of bad) assert.equal(parseSimulatorMessage(raw), undefined, JSON.stringify(raw));
+  });
+
+  test('an inherited form field fills nothing', () => {
+    const inherited = Object.create({ token: 'from the prototype' }) as Record<string, string>;
+    for (const [key, value] of Object.entries(form)) if (key !== 'token') inherited[key] = value;
+    assert.equal(parseSimulatorMessage({ type: 'form', form: inherited }), undefined);
   });
 });

@@ -2,13 +2,16 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import type {
   Check,
   ClaimInfo,
   HostToInspector,
+  InspectorComparison,
   InspectorState,
   InspectorToHost,
   InspectorToken,
+  TokenVerdictText,
   TrustInfo,
 } from '../../src/shared/protocol.ts';
 import { claimText, kindLabel } from '../../src/shared/display.ts';
@@ -23,9 +26,23 @@ const MARKS: Record<Check['status'], { mark: string; label: string }> = {
   skip: { mark: '–', label: 'skipped' },
 };
 
+const VERDICT_LABELS: Record<TokenVerdictText['status'], string> = {
+  valid: 'Valid',
+  invalid: 'Invalid',
+  'not-verified': 'Not verified',
+  'decoded-only': 'Decoded only',
+};
+
+/** Failed checks first, then warnings, then skipped ones; passed checks are folded below them. */
+const CHECK_ORDER: Record<Check['status'], number> = { fail: 0, warn: 1, skip: 2, pass: 3 };
+
 const post = connect<InspectorToHost, HostToInspector>(onMessage);
 let status: HTMLElement | undefined;
 let shownSerial = -1;
+/** The host's latest comparison (the host re-posts it after a reload): drawn again after every render. */
+let comparison: InspectorComparison | undefined;
+/** Where each token section shows its comparison, by token index (rebuilt on every render). */
+const comparisonSlots = new Map<number, HTMLElement>();
 
 function onMessage(message: HostToInspector): void {
   switch (message.type) {
@@ -40,6 +57,10 @@ function onMessage(message: HostToInspector): void {
       break;
     case 'notice':
       setStatus(message.message);
+      break;
+    case 'comparison':
+      comparison = message.comparison;
+      renderComparison();
       break;
     default: {
       // A host message this view does not render fails to compile here.
@@ -99,6 +120,7 @@ function render(state: InspectorState): void {
   const scroll = state.inputSerial === shownSerial ? window.scrollY : 0;
   shownSerial = state.inputSerial;
   clear(app);
+  comparisonSlots.clear();
   append(app, toolbar(state), trustNote(state.trust));
   if (state.headerBlock) {
     append(
@@ -110,7 +132,116 @@ function render(state: InspectorState): void {
     );
   }
   state.tokens.forEach((token, index) => append(app, tokenSection(token, index, state)));
+  renderComparison();
   window.scrollTo(0, scroll);
+}
+
+/** The verdict naming every failed check: the first thing each token section says. */
+function verdictLine(verdict: TokenVerdictText): HTMLElement {
+  return el(
+    'p',
+    {
+      className: `verdict-line ${verdict.status}`,
+      attrs: { 'data-testid': 'verdict-line', role: verdict.status === 'valid' ? 'status' : 'alert' },
+    },
+    el('strong', { text: `${VERDICT_LABELS[verdict.status]}: ` }),
+    verdict.reasons.join('; '),
+  );
+}
+
+/** "Compare with…": a paste box for a second token; the host decodes it and answers with the diff. */
+function compareForm(index: number): HTMLElement {
+  const input = el('vscode-textarea', {
+    attrs: {
+      label: 'The other token',
+      placeholder: 'Paste a second JWT, "Bearer <jwt>" or a header line',
+      rows: '3',
+      'aria-label': 'The other token to compare with',
+      'data-testid': 'compare-input',
+    },
+  }) as HTMLElement & { value: string };
+  const run = (): void => {
+    if (input.value.trim() !== '') post({ type: 'compare', index, text: input.value });
+  };
+  input.addEventListener('keydown', (event) => {
+    if (event instanceof KeyboardEvent && event.key === 'Enter' && (event.ctrlKey || event.metaKey)) run();
+  });
+  return el(
+    'div',
+    { className: 'compare-form', attrs: { hidden: '' } },
+    input,
+    button('Compare', run, { aria: 'Compare the two tokens claim by claim' }),
+  );
+}
+
+function renderComparison(): void {
+  for (const [index, slot] of comparisonSlots) {
+    clear(slot);
+    if (comparison === undefined || comparison.index !== index) continue;
+    append(slot, comparisonView(comparison));
+  }
+}
+
+function comparisonView(result: InspectorComparison): HTMLElement {
+  if (!result.ok)
+    return el('p', { className: 'verdict invalid', attrs: { role: 'alert' }, text: result.message });
+  const kinds =
+    result.kinds.a === result.kinds.b
+      ? `Both: ${kindLabel(result.kinds.a)}`
+      : `This token: ${kindLabel(result.kinds.a)} · other: ${kindLabel(result.kinds.b)}`;
+  const row = (claim: string, a: unknown, b: unknown, differs: boolean): HTMLElement =>
+    el(
+      'tr',
+      { className: differs ? 'differs' : 'same', attrs: { 'data-claim': claim } },
+      el('th', { attrs: { scope: 'row' }, className: 'mono', text: claim }),
+      el('td', {
+        className: 'mono value',
+        attrs: { 'data-label': 'This token' },
+        text: a === undefined ? '(absent)' : claimText(a),
+      }),
+      el('td', {
+        className: 'mono value',
+        attrs: { 'data-label': 'Other token' },
+        text: b === undefined ? '(absent)' : claimText(b),
+      }),
+    );
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('th', { attrs: { scope: 'col' }, text: 'Claim' }),
+      el('th', { attrs: { scope: 'col' }, text: 'This token' }),
+      el('th', { attrs: { scope: 'col' }, text: 'Other token' }),
+    ),
+  );
+  return el(
+    'div',
+    { className: 'comparison', attrs: { 'data-testid': 'comparison' } },
+    el('h3', { text: `Compared with ${result.otherRedacted.slice(0, 40)}…` }),
+    el('p', { className: 'muted', text: kinds }),
+    result.differences.length === 0
+      ? el('p', { text: 'No claim differs.' })
+      : el(
+          'table',
+          { className: 'diff', attrs: { 'aria-label': 'Claims that differ', 'data-testid': 'differences' } },
+          head,
+          el('tbody', {}, ...result.differences.map((d) => row(d.claim, d.a, d.b, true))),
+        ),
+    result.same.length === 0
+      ? null
+      : el(
+          'details',
+          { className: 'same-claims' },
+          el('summary', { text: `Same in both (${result.same.length})` }),
+          el(
+            'table',
+            { className: 'diff', attrs: { 'aria-label': 'Claims that are the same' } },
+            el('tbody', {}, ...result.same.map((s) => row(s.claim, s.value, s.value, false))),
+          ),
+        ),
+  );
 }
 
 function tokenSection(token: InspectorToken, index: number, state: InspectorState): HTMLElement {
@@ -125,6 +256,7 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
     'section',
     { className: 'token', attrs: { 'aria-labelledby': headingId } },
     el('h2', { attrs: { id: headingId }, text: state.headerBlock || token.httpHeader ? title : 'Token' }),
+    verdictLine(token.verdict),
     el(
       'div',
       { className: 'summary' },
@@ -133,19 +265,33 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
         attrs: { 'aria-label': `Kind: ${kindLabel(token.kind)}` },
       }),
       el('span', {
-        className: `verdict ${token.valid ? 'valid' : 'invalid'}`,
+        className: `verdict ${token.valid ? 'valid' : token.verdict.status === 'invalid' ? 'invalid' : 'unverified'}`,
         attrs: { 'data-testid': 'verdict' },
-        text: token.valid ? '✓ Valid' : '✗ Invalid',
+        text: token.valid
+          ? '✓ Valid'
+          : token.verdict.status === 'invalid'
+            ? '✗ Invalid'
+            : `? ${VERDICT_LABELS[token.verdict.status]}`,
       }),
       countdown,
       el(
         'span',
         { className: 'actions' },
         token.simulatable
-          ? button('Simulate', () => post({ type: 'simulate', index }), {
-              aria: `Simulate ${title} in the Authorizer Simulator`,
-            })
+          ? button(
+              state.request === undefined ? 'Simulate' : `Simulate ${state.request}`,
+              () => post({ type: 'simulate', index }),
+              {
+                aria: `Simulate ${title}${state.request === undefined ? '' : ` on ${state.request}`} in the Authorizer Simulator`,
+              },
+            )
           : null,
+        token.kind === 'invalid'
+          ? null
+          : button('Compare with…', () => toggleCompare(section), {
+              secondary: true,
+              aria: 'Compare this token with another one, claim by claim',
+            }),
         button('Copy redacted', () => post({ type: 'copy', text: token.redacted }), {
           secondary: true,
           aria: 'Copy the token with its signature redacted',
@@ -153,13 +299,18 @@ function tokenSection(token: InspectorToken, index: number, state: InspectorStat
       ),
     ),
   );
+  if (token.kind !== 'invalid') {
+    const slot = el('div', { className: 'comparison-slot' });
+    comparisonSlots.set(index, slot);
+    append(section, compareForm(index), slot);
+  }
   if (token.lifetimeSeconds !== undefined) {
     append(
       section,
       el('p', { className: 'muted', text: `Lifetime: ${formatDuration(token.lifetimeSeconds)}` }),
     );
   }
-  append(section, el('h3', { text: 'Checks' }), checksTable(token.checks));
+  append(section, ...checksView(token.checks));
   if (token.warnings.length > 0) {
     append(
       section,
@@ -196,6 +347,36 @@ function formatDuration(seconds: number): string {
   return [h > 0 ? `${h} h` : '', m > 0 ? `${m} min` : '', s > 0 || (h === 0 && m === 0) ? `${s} s` : '']
     .filter(Boolean)
     .join(' ');
+}
+
+function toggleCompare(section: HTMLElement): void {
+  const form = section.querySelector<HTMLElement>('.compare-form');
+  if (!form) return;
+  form.hidden = !form.hidden;
+  if (!form.hidden) form.querySelector<HTMLElement>('vscode-textarea')?.focus();
+}
+
+/** Failed, warned and skipped checks first; passed ones folded in a details element. */
+function checksView(checks: Check[]): HTMLElement[] {
+  const ranked = checks
+    .map((check, at) => ({ check, at }))
+    .sort((x, y) => CHECK_ORDER[x.check.status] - CHECK_ORDER[y.check.status] || x.at - y.at)
+    .map(({ check }) => check);
+  const open = ranked.filter((c) => c.status !== 'pass');
+  const passed = ranked.filter((c) => c.status === 'pass');
+  const out: HTMLElement[] = [el('h3', { text: 'Checks' })];
+  if (open.length > 0) out.push(checksTable(open));
+  if (passed.length > 0) {
+    out.push(
+      el(
+        'details',
+        { className: 'passed-checks', attrs: { 'data-testid': 'passed-checks' } },
+        el('summary', { text: `Passed checks (${passed.length})` }),
+        checksTable(passed),
+      ),
+    );
+  }
+  return out;
 }
 
 function checksTable(checks: Check[]): HTMLElement {

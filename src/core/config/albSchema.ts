@@ -1,5 +1,7 @@
-// ALB (OIDC) authorizers in authdebug.yaml: the signing load balancer, the key URL and unauthenticated handling.
-import { isAlbArn } from '../awsIdentifiers.ts';
+// ALB (OIDC) authorizers in authdebug.yaml: the signing load balancer, the key URL, unauthenticated handling, and
+// the IdP the authenticate-oidc / authenticate-cognito action names (issuer + jwks), which `authdbg gateway` checks
+// the user's session (ID token) against.
+import { isAlbArn, isCognitoIssuer } from '../awsIdentifiers.ts';
 import { trimTrailingSlashes } from '../textScan.ts';
 import type { AuthorizerConfig } from './model.ts';
 import type { At, Reader } from './yamlReader.ts';
@@ -35,5 +37,22 @@ export function readAlb(reader: Reader, path: string, line: number, config: Auth
   if (endpoint) {
     const value = reader.url(endpoint.value, `${path}.authorizationEndpoint`, endpoint.line, false);
     if (value !== undefined) config.authorizationEndpoint = value;
+  }
+  const issuer = at('issuer');
+  if (issuer) {
+    const value = reader.url(issuer.value, `${path}.issuer`, issuer.line, false);
+    if (value !== undefined) {
+      config.issuer = value;
+      // Like a jwt authorizer: only a Cognito issuer derives its key URL; any other IdP names its JWKS.
+      const derived = isCognitoIssuer(value);
+      if (!derived && config.jwks === undefined) {
+        reader.errorAt(
+          issuer.line,
+          `${path}.jwks is required: ${config.issuer} is not a Cognito user pool issuer, so its key URL is not derived`,
+        );
+      }
+    }
+  } else if (config.jwks !== undefined) {
+    reader.errorAt(line, `${path}.jwks names the IdP's keys, so ${path}.issuer is required with it`);
   }
 }

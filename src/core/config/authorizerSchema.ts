@@ -35,7 +35,16 @@ const KEYS_BY_TYPE: Record<AuthorizerType, readonly string[]> = {
     'payloadFormatVersion',
     'enableSimpleResponses',
   ],
-  alb: ['type', 'albArn', 'clientId', 'onUnauthenticatedRequest', 'keyUrl', 'authorizationEndpoint'],
+  alb: [
+    'type',
+    'albArn',
+    'clientId',
+    'onUnauthenticatedRequest',
+    'keyUrl',
+    'authorizationEndpoint',
+    'issuer',
+    'jwks',
+  ],
 };
 
 /** Header name from `Authorization`, `method.request.header.Authorization` or `$request.header.Authorization`. */

@@ -5,6 +5,7 @@ import { sortBySourceLine, warning } from '../findings.ts';
 import { isAwsRegion } from '../awsIdentifiers.ts';
 import { splitByApiKind } from './apiKinds.ts';
 import { readAuthorizer } from './authorizerSchema.ts';
+import { readCorsSettings, readGatewayResponses } from './corsSchema.ts';
 import { BudgetExceeded } from './budget.ts';
 import type { ApiCoordinates, ApiKind, AuthorizerConfig, RouteConfig, SimConfig } from './model.ts';
 import { readRoute } from './routeSchema.ts';
@@ -71,7 +72,7 @@ function parseConfigText(fileName: string, text: string): ConfigResult {
     const entries = reader.map(
       apiEntry.value,
       'api',
-      ['region', 'accountId', 'apiId', 'stage', 'kind'],
+      ['region', 'accountId', 'apiId', 'stage', 'kind', 'cors', 'gatewayResponses'],
       reader.line(apiEntry.key),
     );
     if (entries) {
@@ -102,6 +103,16 @@ function parseConfigText(fileName: string, text: string): ConfigResult {
         stage: stage ?? '<stage>',
       };
       if (kind) api.kind = kind;
+      const corsEntry = entries.get('cors');
+      const cors = corsEntry
+        ? readCorsSettings(reader, corsEntry.value, reader.line(corsEntry.key))
+        : undefined;
+      if (cors) api.cors = cors;
+      const responsesEntry = entries.get('gatewayResponses');
+      const responses = responsesEntry
+        ? readGatewayResponses(reader, responsesEntry.value, reader.line(responsesEntry.key))
+        : undefined;
+      if (responses) api.gatewayResponses = responses;
     }
   }
 

@@ -26,7 +26,7 @@ export interface AuthorizerConfig {
   identitySources?: string[];
   /** cognito: optional token validation regex (API Gateway `IdentityValidationExpression`). */
   validationRegex?: string;
-  /** jwt: expected issuer and audiences. */
+  /** jwt: expected issuer and audiences. alb: the IdP the authenticate-* action names (gateway session check). */
   issuer?: string;
   audience?: string[];
   /** Explicit JWKS URL; Cognito issuers derive it. http allowed on loopback only. */
@@ -90,6 +90,34 @@ export interface RouteConfig {
   authorizerType: RouteAuthorizerType;
   scopes: string[];
   rbac?: RbacPolicy;
+  /** A CORS preflight method generated for the API's CORS settings (SAM `Cors`): a MOCK integration answers it. */
+  preflight?: boolean;
+  source?: SourceRef;
+}
+
+/**
+ * CORS as an API declares it: HTTP API `CorsConfiguration` (API Gateway answers preflights itself), or for REST
+ * the headers the OPTIONS mock methods return (SAM `Cors`, the console's "Enable CORS").
+ */
+export interface CorsSettings {
+  /** `*`, exact origins, or `https://*` / `http://*` (HTTP API). */
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  maxAge?: number;
+  source?: SourceRef;
+}
+
+/**
+ * A REST gateway response customisation (`GatewayResponses`, `AWS::ApiGateway::GatewayResponse`,
+ * `x-amazon-apigateway-gateway-responses`): extra headers (mapping expressions such as `'*'` or
+ * `method.request.header.origin`) and an optional status for one response type (`DEFAULT_4XX`, `UNAUTHORIZED`...).
+ */
+export interface GatewayResponseSettings {
+  statusCode?: number;
+  headers: Record<string, string>;
   source?: SourceRef;
 }
 
@@ -100,6 +128,9 @@ export interface ApiCoordinates {
   apiId: string;
   stage: string;
   kind?: ApiKind;
+  cors?: CorsSettings;
+  /** Response type -> customisation (REST APIs). */
+  gatewayResponses?: Record<string, GatewayResponseSettings>;
 }
 
 /** The whole simulator configuration, from authdebug.yaml or read out of infrastructure files. */

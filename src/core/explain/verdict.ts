@@ -2,7 +2,7 @@
 // Built from data only (check status + reason, the deciding step's check and hint), never from message text.
 import type { Check } from '../findings.ts';
 import type { TokenReport } from '../types.ts';
-import type { PassHint, SimulationResult } from '../simulate/result.ts';
+import type { DecidingStep, PassHint, SimulationResult } from '../simulate/result.ts';
 
 /** valid: signature verified and nothing failed; not-verified: nothing failed but nobody checked the signature. */
 export type VerdictStatus = 'valid' | 'invalid' | 'not-verified' | 'decoded-only';
@@ -42,6 +42,13 @@ const NO_TIMES: ClaimTime = () => undefined;
 
 function actualVsExpected(c: Check): string {
   return `${shown(c.actual)}, expected ${shown(c.expected)}`;
+}
+
+/** The part of a load balancer ARN that tells two apart ("app/my-alb/50dc6c495c0c9188"); ARNs are too long to cut. */
+function loadBalancer(arn: string | undefined): string {
+  if (arn === undefined) return 'absent';
+  const at = arn.indexOf(':loadbalancer/');
+  return at >= 0 ? shown(arn.slice(at + ':loadbalancer/'.length)) : shown(arn);
 }
 
 /** A failed check as a short phrase, by id and typed reason. */
@@ -88,7 +95,7 @@ function failurePhrase(c: Check, timeOf: ClaimTime): string {
         ? `no ${c.id}${c.expected === undefined ? '' : ` (expected ${shown(c.expected)})`}`
         : `${c.id === 'iss' ? 'issuer' : c.id} is ${actualVsExpected(c)}`;
     case 'signer':
-      return `signed by another load balancer (${actualVsExpected(c)})`;
+      return `signed by another load balancer (${loadBalancer(c.actual)}, expected ${loadBalancer(c.expected)})`;
     default:
       return `${c.id} ${c.reason ?? 'failed'}`;
   }
@@ -145,7 +152,21 @@ export function passHintText(hint: PassHint): string {
         ? 'send the ID token (this route has no OAuth scopes, so the Cognito authorizer reads the token as an ID token)'
         : 'send the access token (this route has OAuth scopes, so an access token is required)';
     case 'scope':
-      return `add scope ${orList(hint.required, 'or')}; the token has ${hint.granted.length ? hint.granted.join(' ') : 'no scopes'}`;
+      // A Cognito ID token never carries scopes: adding one is not possible, sending the access token is.
+      if (hint.tokenUse === 'id')
+        return `send the access token with scope ${orList(hint.required, 'or')} (an ID token carries no scopes)`;
+      return `add scope ${orList(hint.required, 'or')} to the token`;
+    case 'identity':
+      return `send the token in the ${hint.header} header`;
+    case 'policy':
+      if (hint.cachedFrom !== undefined)
+        return `the cached policy was returned for ${hint.cachedFrom}: allow every route it is reused for (a wildcard Resource), or set resultTtlSeconds to 0`;
+      if (hint.simple) return 'the function must return isAuthorized: true';
+      return hint.effect === 'explicit-deny'
+        ? `remove or narrow the Deny statement that covers ${hint.resource} (an explicit Deny wins over any Allow)`
+        : `the policy must allow execute-api:Invoke on ${hint.resource}`;
+    case 'alb-data':
+      return 'paste the x-amzn-oidc-data header the target receives (or a header block with it); to sign in at the ALB, a browser session is needed, not a bearer token';
     case 'group':
       return `the route requires group ${orList(hint.required, hint.all ? 'and' : 'or')}; the token has ${hint.has.length ? hint.has.join(', ') : 'no groups'}`;
     case 'claim':
@@ -163,22 +184,65 @@ export interface SimulationReasonText {
 function checkFix(c: Check): string | undefined {
   if (c.id === 'exp' && c.reason === 'expired') return 'sign in again or refresh the token';
   if (c.id === 'key' && c.reason === 'not-cached') return 'fetch the keys (the signature was not checked)';
+  if (c.id === 'signer' && c.expected !== undefined)
+    return `send the x-amzn-oidc-data of load balancer ${c.expected}, or set albArn to the one that signed this token`;
+  if ((c.id === 'aud' || c.id === 'client_id') && c.reason === 'mismatch' && c.expected !== undefined)
+    return `use a token issued to app client ${c.expected}, or add ${shown(c.actual)} to the authorizer's audience`;
+  if (c.id === 'iss' && c.reason === 'mismatch' && c.expected !== undefined)
+    return `use a token from issuer ${shown(c.expected)}`;
   return undefined;
+}
+
+/** The deciding step in one sentence, from its typed hint or check; the trace line only when neither says more. */
+function decidingSentence(result: SimulationResult, deciding: DecidingStep): string {
+  const hint = deciding.hint;
+  const check = deciding.check;
+  if (hint?.kind === 'alb-data') {
+    const what = hint.sent === 'cognito-id' ? 'an ID token' : 'an access token';
+    return `this is ${what}; the ALB sends \`x-amzn-oidc-data\` (its own signed token) to the target and never reads a bearer token`;
+  }
+  if (hint?.kind === 'scope') {
+    const has = hint.granted.length > 0 ? hint.granted.join(' ') : 'no scopes';
+    return `the route requires scope ${orList(hint.required, 'or')}; the token has ${has}`;
+  }
+  if (hint?.kind === 'identity') return `the request carries no token in the ${hint.header} header`;
+  if (hint?.kind === 'group' || hint?.kind === 'claim') {
+    // The backend applies a route's RBAC after an allow; a Lambda authorizer applying it denies with its policy.
+    const who = deciding.step === 'rbac' ? 'the backend' : 'the Lambda authorizer';
+    return hint.kind === 'group'
+      ? `${who} refuses with ${result.status}: missing group ${orList(hint.required, hint.all ? 'and' : 'or')}`
+      : `${who} refuses with ${result.status}: ${hint.claim} is not ${orList(hint.allowed, 'or')}`;
+  }
+  if (result.decidedBy === 'route' && result.route === null)
+    return `no configured route matches this request: ${deciding.message}`;
+  if (check && (result.decidedBy === 'token' || check.reason === 'not-cached'))
+    return `the token is refused: ${failurePhraseForCheck(check)}`;
+  if (check && result.decidedBy === 'backend-verification')
+    return `the backend refuses x-amzn-oidc-data: ${failurePhraseForCheck(check)}`;
+  return deciding.message;
 }
 
 /** The reason a simulation denied (or that it allowed), with what would make it pass. */
 export function simulationReason(result: SimulationResult): SimulationReasonText {
   if (result.decision === 'allow') {
+    if (result.decidedBy === 'cors')
+      return {
+        reason: "the API's CorsConfiguration answers the preflight; no route or authorizer runs",
+        fix: undefined,
+      };
     return { reason: `allowed by ${result.decidedBy}: the request reaches the backend`, fix: undefined };
   }
   const deciding = result.decidingStep;
   if (!deciding) return { reason: `denied by ${result.decidedBy}`, fix: undefined };
   const check = deciding.check;
-  const reason =
-    check && (result.decidedBy === 'token' || check.reason === 'not-cached')
-      ? `the token is refused: ${failurePhraseForCheck(check)}`
-      : deciding.message;
-  const fix = deciding.hint ? passHintText(deciding.hint) : check ? checkFix(check) : undefined;
+  const reason = decidingSentence(result, deciding);
+  const fix = deciding.hint
+    ? passHintText(deciding.hint)
+    : check
+      ? checkFix(check)
+      : result.decidedBy === 'route'
+        ? 'check the method and path: no configured route matches this request'
+        : undefined;
   return { reason, fix };
 }
 

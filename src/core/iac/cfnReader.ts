@@ -15,6 +15,7 @@ import { isOpenApiDocument, readOpenApiDocument } from './openApiReader.ts';
 import { referenceName, resourcesOfType } from './readerContext.ts';
 import type { ReadContext, TemplateResource } from './readerContext.ts';
 import { checkedValidationExpression } from './validationExpression.ts';
+import { httpCors, readCfnGatewayResponses } from './corsReader.ts';
 
 type Draft = Omit<AuthorizerConfig, 'name' | 'source'>;
 
@@ -30,6 +31,11 @@ function readRestApis(ctx: ReadContext): void {
     ctx.out.addApi(api.id, 'rest');
     readBody(ctx, api, 'rest');
   }
+  readCfnGatewayResponses(ctx, resourcesOfType(ctx, 'AWS::ApiGateway::GatewayResponse'), (props) => {
+    const api = referenceName(ctx, own(props, 'RestApiId'));
+    if (api !== undefined) ctx.out.addApi(api, 'rest');
+    return api;
+  });
   for (const stage of resourcesOfType(ctx, 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Deployment')) {
     const api = referenceName(ctx, own(stage.props, 'RestApiId'));
     const name = r.text(own(stage.props, 'StageName'));
@@ -98,6 +104,10 @@ function readHttpApis(ctx: ReadContext): void {
       continue;
     }
     ctx.out.addApi(api.id, 'http', own(api.props, 'Target') !== undefined ? '$default' : undefined);
+    const cors = own(api.props, 'CorsConfiguration');
+    const settings =
+      cors === undefined ? undefined : httpCors(ctx, cors, ctx.lineOf(api.props, 'CorsConfiguration'));
+    if (settings) ctx.out.setCors(api.id, settings);
     readBody(ctx, api, 'http');
     if (own(api.props, 'Target') !== undefined) {
       // Quick create: one route (default $default) with no authorizer.

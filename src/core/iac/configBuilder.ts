@@ -7,6 +7,8 @@ import type {
   ApiCoordinates,
   ApiKind,
   AuthorizerConfig,
+  CorsSettings,
+  GatewayResponseSettings,
   RouteConfig,
   SimConfig,
   SourceRef,
@@ -103,6 +105,21 @@ export class ConfigBuilder {
   setStage(api: string, stage: string): void {
     const coords = this.apis.get(api);
     if (coords && !coords.stage) coords.stage = stage;
+  }
+
+  /** An API's CORS settings (the first reader to find them wins). */
+  setCors(api: string, cors: CorsSettings): void {
+    const coords = this.apis.get(api);
+    if (coords && !coords.cors) coords.cors = cors;
+  }
+
+  /** A REST gateway response customisation of one response type (the first one read wins). */
+  addGatewayResponse(api: string, type: string, settings: GatewayResponseSettings): void {
+    const coords = this.apis.get(api);
+    if (!coords) return;
+    const responses = coords.gatewayResponses ?? {};
+    if (!Object.hasOwn(responses, type)) setOwn(responses, type, settings);
+    coords.gatewayResponses = responses;
   }
 
   /** Register an authorizer; a second one with the same API and id is ignored (SAM Auth beats a DefinitionBody scheme). */
@@ -229,6 +246,7 @@ export class ConfigBuilder {
       authorizerType,
       scopes: draft.scopes,
     };
+    if (draft.preflight) route.preflight = true;
     const source = this.source(draft.line);
     if (source) route.source = source;
     return route;

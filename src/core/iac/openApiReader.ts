@@ -13,6 +13,7 @@ import { entries, isObj, own, ownCi } from './objects.ts';
 import type { Obj } from './objects.ts';
 import type { ReadContext } from './readerContext.ts';
 import { checkedValidationExpression } from './validationExpression.ts';
+import { httpCors, readOpenApiGatewayResponses } from './corsReader.ts';
 
 /** Where an OpenAPI document's routes go, and SAM's defaults when it is a SAM `DefinitionBody`. */
 export interface OpenApiTarget {
@@ -50,6 +51,14 @@ export function openApiKind(doc: Obj): ApiKind {
 /** Read the document's authorizers and operations into the builder. */
 export function readOpenApiDocument(doc: Obj, target: OpenApiTarget, ctx: ReadContext): void {
   const schemes = readSchemes(doc, target, ctx);
+  const cors = own(doc, 'x-amazon-apigateway-cors');
+  if (cors !== undefined && target.apiKind === 'http') {
+    const settings = httpCors(ctx, cors, ctx.lineOf(doc, 'x-amazon-apigateway-cors'));
+    if (settings) ctx.out.setCors(target.api, settings);
+  }
+  const responses = own(doc, 'x-amazon-apigateway-gateway-responses');
+  if (responses !== undefined && target.apiKind === 'rest')
+    readOpenApiGatewayResponses(ctx, target.api, responses);
   const paths = own(doc, 'paths');
   const topSecurity = own(doc, 'security');
   let apiKeyRoutes = 0;

@@ -16,6 +16,7 @@ import { isOpenApiDocument, readOpenApiDocument } from './openApiReader.ts';
 import { referenceName, resourcesOfType } from './readerContext.ts';
 import type { ReadContext } from './readerContext.ts';
 import { checkedValidationExpression } from './validationExpression.ts';
+import { httpCors, readSamGatewayResponses, samRestCors } from './corsReader.ts';
 
 /** What routes of one SAM API need to know about its `Auth`. */
 interface SamApi {
@@ -110,7 +111,25 @@ function registerApi(
   if (kind === 'rest') {
     const corsOwner =
       own(props, 'Cors') !== undefined ? props : own(globals, 'Cors') !== undefined ? globals : undefined;
-    if (corsOwner) api.cors = { line: ctx.lineOf(corsOwner, 'Cors') };
+    if (corsOwner) {
+      const line = ctx.lineOf(corsOwner, 'Cors');
+      api.cors = { line };
+      const settings = samRestCors(ctx, own(corsOwner, 'Cors'), line);
+      if (settings) ctx.out.setCors(name, settings);
+    }
+    const responses = pick('GatewayResponses');
+    if (responses !== undefined) readSamGatewayResponses(ctx, name, responses);
+  } else {
+    const corsOwner =
+      own(props, 'CorsConfiguration') !== undefined
+        ? props
+        : own(globals, 'CorsConfiguration') !== undefined
+          ? globals
+          : undefined;
+    const settings = corsOwner
+      ? httpCors(ctx, own(corsOwner, 'CorsConfiguration'), ctx.lineOf(corsOwner, 'CorsConfiguration'))
+      : undefined;
+    if (settings) ctx.out.setCors(name, settings);
   }
   readDefinition(ctx, api, props);
   return api;

@@ -7,8 +7,8 @@ import type { KeyProvider, KeyResult, KeySet } from './types.ts';
 export const CACHE_ONLY_WHY = {
   /** The verifier's own `allowNetwork: false`. */
   offline: 'the network is not used here',
-  /** Hovers read the cache only, even in a trusted workspace. */
-  hover: 'a hover fetches nothing (Open in Token Inspector fetches them)',
+  /** Hovers read the cache only and never wait; in a trusted workspace the keys are then fetched in the background. */
+  hover: 'a hover does not wait for the network (in a trusted workspace they are fetched in the background)',
   /** An untrusted workspace: key URLs may come from its files. */
   restricted: 'nothing is fetched in Restricted Mode',
 } as const;

@@ -54,6 +54,19 @@ export const simulateAlb: AuthorizerSimulator = async ({ run, auth, route }) => 
   }
   run.trace.push(...id.notes.map((n) => ({ ...n, step: 'alb-session' })));
   const { token, decoded, ctx } = openToken(run, id.value.token);
+  // A Cognito token is never what the ALB sends: it signs in browsers with its session cookie, ignores bearer
+  // tokens, and sends the target its own ES256 x-amzn-oidc-data. Said so, instead of an algorithm mismatch.
+  const sent = decoded.token.kind;
+  if (sent === 'cognito-id' || sent === 'cognito-access') {
+    const what = sent === 'cognito-id' ? 'an ID token' : 'an access token';
+    run.add(
+      'alb-session',
+      'info',
+      `this is ${what}; the ALB sends \`x-amzn-oidc-data\` (its own ES256 token) to the target and never reads a bearer token, so this request has no ALB session`,
+    );
+    run.hint = { kind: 'alb-data', sent };
+    return albUnauthenticated(run, auth, route, `no ALB session (${what} is not one)`, false);
+  }
   const verdict = await verifyAlbBlob(auth, decoded, ctx);
   run.trace.push(...verdict.trace);
   if (verdict.failed) {

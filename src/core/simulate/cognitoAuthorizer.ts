@@ -60,6 +60,7 @@ export const simulateCognito: AuthorizerSimulator = async ({ run, auth, route, k
   run.trace.push(...id.notes);
   if (!id.value) {
     run.add('identity-source', 'info', 'API Gateway answers 401 without running the authorizer');
+    run.hint = { kind: 'identity', header };
     return run.deny(unauthorized(kind), 'identity-source');
   }
   if (id.value.scheme) {

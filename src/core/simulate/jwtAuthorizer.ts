@@ -18,6 +18,7 @@ export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind 
       'info',
       'API Gateway answers 401 without running the JWT checks (no www-authenticate error is simulated)',
     );
+    run.hint = { kind: 'identity', header };
     return run.deny(unauthorized(kind), 'identity-source');
   }
   const { decoded, ctx } = openToken(run, id.value.token);
@@ -45,7 +46,13 @@ export const simulateJwt: AuthorizerSimulator = async ({ run, auth, route, kind 
     const rule = SCOPE_RULES['jwt-authorizer'];
     const { granted, hit } = matchScopes(claims, route.scopes, rule);
     if (!hit) {
-      run.hint = { kind: 'scope', required: route.scopes, granted };
+      const tokenUse = claims.token_use;
+      run.hint = {
+        kind: 'scope',
+        required: route.scopes,
+        granted,
+        ...(typeof tokenUse === 'string' ? { tokenUse } : {}),
+      };
       run.add(
         'scope',
         'fail',

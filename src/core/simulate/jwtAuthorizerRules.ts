@@ -104,28 +104,101 @@ export function jwtIatCheck(current: Check, skew: number): Check {
   );
 }
 
+/** One `error_description` API Gateway puts in `www-authenticate`, the check behind it, and what to look at. */
+export interface JwtErrorDescription {
+  check: 'aud' | 'exp' | 'iss' | 'nbf' | 'iat' | 'alg' | 'kid' | 'signature' | 'format';
+  text: string;
+  /** Only the audience text is in AWS's documentation; the others are ours (docs/aws-behaviour.md). */
+  documented: boolean;
+  whatToCheck: readonly string[];
+}
+
+/** Every description the simulator sends, the one list `jwtErrorDescription` and `authdbg explain` read. */
+export const JWT_ERROR_DESCRIPTIONS: readonly JwtErrorDescription[] = [
+  {
+    check: 'aud',
+    text: 'the token does not have a valid audience',
+    documented: true,
+    whatToCheck: [
+      "the authorizer's audience list holds the app client id",
+      'access tokens carry the client in `client_id`, ID tokens in `aud`',
+    ],
+  },
+  {
+    check: 'exp',
+    text: 'the token has expired',
+    documented: false,
+    whatToCheck: ['the token `exp` against the clock'],
+  },
+  {
+    check: 'iss',
+    text: 'the token does not have a valid issuer',
+    documented: false,
+    whatToCheck: ["the authorizer's issuer against the token `iss` (region, pool id, no trailing slash)"],
+  },
+  {
+    check: 'nbf',
+    text: 'the token is not valid yet',
+    documented: false,
+    whatToCheck: ['the token `nbf` and clock skew'],
+  },
+  {
+    check: 'iat',
+    text: 'the token was issued in the future',
+    documented: false,
+    whatToCheck: ['the token `iat` and the clock of the machine that issued it'],
+  },
+  {
+    check: 'alg',
+    text: 'the token is not signed with RS256',
+    documented: false,
+    whatToCheck: ['HTTP API JWT authorizers accept only RS256 tokens'],
+  },
+  {
+    check: 'kid',
+    text: 'no key in the issuer JWKS matches the token kid',
+    documented: false,
+    whatToCheck: [
+      'the token comes from the issuer the authorizer names',
+      'its keys at ISSUER/.well-known/jwks.json',
+    ],
+  },
+  {
+    check: 'signature',
+    text: 'the token signature is invalid',
+    documented: false,
+    whatToCheck: ['the token was not edited', 'it is signed by the issuer the authorizer names'],
+  },
+  {
+    check: 'format',
+    text: 'the token is malformed',
+    documented: false,
+    whatToCheck: ['the Authorization value is `Bearer <JWT>` with three parts'],
+  },
+];
+
+function describedAs(check: JwtErrorDescription['check']): { text: string; documented: boolean } {
+  const found = JWT_ERROR_DESCRIPTIONS.find((description) => description.check === check);
+  return { text: found?.text ?? 'the token is malformed', documented: found?.documented ?? false };
+}
+
 /** The `error_description` API Gateway puts in `www-authenticate` for a failed JWT check. */
 export function jwtErrorDescription(failed: Check): { text: string; documented: boolean } {
   switch (failed.id) {
     case 'aud':
     case 'client_id':
-      return { text: 'the token does not have a valid audience', documented: true };
+      return describedAs('aud');
     case 'exp':
-      return { text: 'the token has expired', documented: false };
     case 'iss':
-      return { text: 'the token does not have a valid issuer', documented: false };
     case 'nbf':
-      return { text: 'the token is not valid yet', documented: false };
     case 'iat':
-      return { text: 'the token was issued in the future', documented: false };
     case 'alg':
-      return { text: 'the token is not signed with RS256', documented: false };
+    case 'signature':
+      return describedAs(failed.id);
     case 'kid':
     case 'key':
-      return { text: 'no key in the issuer JWKS matches the token kid', documented: false };
-    case 'signature':
-      return { text: 'the token signature is invalid', documented: false };
+      return describedAs('kid');
     default:
-      return { text: 'the token is malformed', documented: false };
+      return describedAs('format');
   }
 }

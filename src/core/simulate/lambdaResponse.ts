@@ -54,7 +54,10 @@ export function functionAnswer(
       'the function applies the RBAC rules and returns a policy for the invoked method ARN (event.methodArn)',
     );
     run.trace.push(...rbac.trace);
-    if (!rbac.ok) run.add('lambda', 'fail', `the function denies: missing ${rbac.missing ?? 'requirement'}`);
+    if (!rbac.ok) {
+      run.hint = rbac.hint;
+      run.add('lambda', 'fail', `the function denies: missing ${rbac.missing ?? 'requirement'}`);
+    }
     const sub = claims.sub;
     output = {
       principalId: typeof sub === 'string' ? sub : 'user',
@@ -106,6 +109,17 @@ export function decideFromAnswer(
   );
   for (const note of evaluation.notes) run.add('policy', 'info', note);
   const decidedBy: DecidedBy = replayed ? 'cache' : functionRbac ? 'rbac' : 'policy';
+  // The function's own RBAC already named the missing group or claim; otherwise the policy is what to change.
+  const policyHint = (effect: 'explicit-deny' | 'implicit-deny'): void => {
+    if (functionRbac) return;
+    run.hint = {
+      kind: 'policy',
+      effect,
+      resource: arn,
+      simple: kind === 'http' && settings.simpleResponses,
+      cachedFrom: replayed ? invokedArn : undefined,
+    };
+  };
   switch (evaluation.effect) {
     case 'error':
       run.add('policy', 'fail', `malformed authorizer output: ${evaluation.reason}: API Gateway answers 500`);
@@ -119,10 +133,12 @@ export function decideFromAnswer(
       }
       return run.deny(authorizerError(kind), 'authorizer');
     case 'explicit-deny':
+      policyHint('explicit-deny');
       run.add('policy', 'fail', `${evaluation.reason}: explicit Deny wins, 403`);
       if (kind === 'rest') run.add('policy', 'info', OBSERVED_NOTE.restDenyMessageKey);
       return run.deny(policyDenied(kind, true), decidedBy);
     case 'implicit-deny':
+      policyHint('implicit-deny');
       run.add('policy', 'fail', `${evaluation.reason}: implicit deny, 403`);
       if (replayed) {
         run.add('trap', 'warn', TRACE_TRAP.cachedPolicy(invokedArn, arn, config.api));

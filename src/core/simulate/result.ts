@@ -29,7 +29,9 @@ export type DecidedBy =
   | 'alb-session'
   | 'backend-verification'
   | 'rbac'
-  | 'authorizer';
+  | 'authorizer'
+  /** An HTTP API's CorsConfiguration answered the preflight before any route or authorizer. */
+  | 'cors';
 
 /** Claim edits for "what if": the decision is re-run on the edited claims, the signature check skipped. */
 export interface WhatIfEdits {
@@ -58,6 +60,8 @@ export interface SimulationRequest {
   cachedFrom?: string;
   /** The stage's variables, for `$stageVariables.x` / `stageVariables.x` identity sources. */
   stageVariables?: Record<string, string>;
+  /** Origin of a cross-origin browser request (else an `Origin:` line of the header block in `token`). */
+  origin?: string;
   /** `$context` values the simulator cannot derive (`identity.sourceIp`...); derived ones (`routeKey`, `stage`...) may be overridden. */
   contextValues?: Record<string, string>;
 }
@@ -98,8 +102,20 @@ export interface AuthorizerInfo {
 export type PassHint =
   /** The authorizer wants the other kind of Cognito token. */
   | { kind: 'token-kind'; send: 'id' | 'access'; sent: 'id' | 'access' }
-  /** Any one of `required` is enough; `granted` is what the token carries. */
-  | { kind: 'scope'; required: string[]; granted: string[] }
+  /** Any one of `required` is enough; `granted` is what the token carries; `tokenUse` its token_use claim. */
+  | { kind: 'scope'; required: string[]; granted: string[]; tokenUse?: string }
+  /** The request carries no token where the authorizer reads it. */
+  | { kind: 'identity'; header: string }
+  /** The authorizer's policy (or simple response) did not allow `resource`; `cachedFrom`: a replayed cached policy. */
+  | {
+      kind: 'policy';
+      effect: 'explicit-deny' | 'implicit-deny';
+      resource: string;
+      simple: boolean;
+      cachedFrom: string | undefined;
+    }
+  /** An ALB route was given a Cognito token: the ALB sends its own x-amzn-oidc-data, never reads a bearer token. */
+  | { kind: 'alb-data'; sent: 'cognito-id' | 'cognito-access' }
   /** `all`: every group of `required` is needed, else any one; `has` is the token's cognito:groups. */
   | { kind: 'group'; required: string[]; all: boolean; has: string[] }
   /** The claim must be one of `allowed`. */
@@ -130,6 +146,38 @@ export interface SimulationResult {
   /** Set on every deny: the step that decided, for the one-sentence reason every surface leads with. */
   decidingStep?: DecidingStep;
   whatIf?: { edited: true; signatureSkipped: true; edits: string[] };
+  /** For a request with an Origin: whether the browser lets the page see this answer or shows a CORS error. */
+  cors?: CorsFinding;
+}
+
+/** Why the browser does (or does not) let the page see the response; stable strings for tests and surfaces. */
+export type CorsReason =
+  | 'preflight-answered-by-api'
+  | 'preflight-answered-by-mock'
+  | 'preflight-reached-backend'
+  | 'preflight-refused'
+  | 'origin-not-allowed'
+  | 'method-not-allowed'
+  | 'header-not-allowed'
+  | 'error-without-cors-headers'
+  | 'error-with-cors-headers'
+  | 'api-adds-cors-headers'
+  | 'backend-must-add'
+  | 'alb-redirect';
+
+/** What the browser makes of the answer to a cross-origin request. */
+export interface CorsFinding {
+  origin: string;
+  preflight: boolean;
+  /**
+   * `blocked`: the browser reports a CORS error and the page never sees `status`; `visible`: the page sees the
+   * response; `backend`: it depends on the CORS headers the backend itself returns.
+   */
+  browser: 'blocked' | 'visible' | 'backend';
+  reason: CorsReason;
+  message: string;
+  /** The status the client actually got (hidden from the page when blocked). */
+  status: number;
 }
 
 /** Shorthand for building trace lines. */

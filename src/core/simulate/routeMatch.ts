@@ -350,7 +350,7 @@ export function matchRoute(
       step(
         'route',
         'info',
-        `${results.length} front doors configured; the request goes to ${groupLabel(chosen.api)}`,
+        `${results.length} separate APIs or listeners configured; the request goes to ${groupLabel(chosen.api)}`,
       ),
     );
   }

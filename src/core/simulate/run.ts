@@ -61,7 +61,9 @@ export class Run {
       'decision',
       decision === 'allow' ? 'pass' : 'fail',
       decision === 'allow'
-        ? `ALLOW: the request reaches the backend (decided by ${decidedBy})`
+        ? decidedBy === 'cors'
+          ? `ANSWERED: API Gateway answers the preflight itself (${reply.status}); nothing reaches a route, an authorizer or the backend`
+          : `ALLOW: the request reaches the backend (decided by ${decidedBy})`
         : `DENY: ${reply.status}${reply.body === '' ? '' : ` ${reply.body.length > 200 ? `${reply.body.slice(0, 200)}...` : reply.body}`} (decided by ${decidedBy})`,
     );
     const deciding = decision === 'deny' ? this.decidingStep() : undefined;

@@ -14,7 +14,16 @@ import type { SimulationOptions, SimulationRequest, SimulationResult } from './r
 import { matchRoute, parseRequestLine } from './routeMatch.ts';
 import type { AuthorizerSimulator } from './run.ts';
 import { Run, warningsFor } from './run.ts';
+import { warningConcernsToken } from './tokenWarnings.ts';
 import { hasEdits } from './whatIf.ts';
+import type { CorsRequest } from './cors.ts';
+import {
+  apiCoordinatesOf,
+  corsOutcome,
+  corsRequestOf,
+  httpPreflightAnswer,
+  preflightRequest,
+} from './cors.ts';
 
 export type { SimulationRequest, SimulationResult, SimulationOptions } from './result.ts';
 
@@ -34,13 +43,56 @@ function authorizerOnWrongApi(type: AuthorizerType, kind: ApiKind): string | und
   return undefined;
 }
 
-/** Simulate one request: route match, authorizer, RBAC; the result is data, never thrown. */
+/** Simulate one request: route match, authorizer, RBAC, then CORS; the result is data, never thrown. */
 export async function simulate(
   request: SimulationRequest,
   options: SimulationOptions,
   deps: VerifyDeps,
 ): Promise<SimulationResult> {
-  const run = new Run(request, options.now, deps, options.keyUrls);
+  const line = parseRequestLine(request.route);
+  const cors = line.ok ? corsRequestOf(request, line.method) : undefined;
+  // A browser sends a preflight without credentials: only its Origin and Access-Control-Request-* headers.
+  const run = new Run(
+    cors?.preflight ? preflightRequest(request, cors) : request,
+    options.now,
+    deps,
+    options.keyUrls,
+  );
+  if (cors?.preflight)
+    run.add(
+      'cors',
+      'info',
+      `a CORS preflight (OPTIONS from ${cors.origin} for ${cors.requestMethod ?? '?'}): browsers send it without Authorization or cookies, so no token is simulated`,
+    );
+  const seen: { kind?: ApiKind } = {};
+  const result = await decide(run, cors, seen);
+  return seen.kind === undefined ? result : withCors(run, result, cors, seen.kind);
+}
+
+/** Apply gateway response customisations and the browser's CORS view; trace lines go before the decision line. */
+function withCors(
+  run: Run,
+  result: SimulationResult,
+  cors: CorsRequest | undefined,
+  kind: ApiKind,
+): SimulationResult {
+  if (result.decidedBy === 'cors') return result;
+  const outcome = corsOutcome(run.request, result, cors, kind);
+  if (outcome.trace.length === 0) return result;
+  const trace = [...result.trace];
+  trace.splice(Math.max(0, trace.length - 1), 0, ...outcome.trace);
+  const updated: SimulationResult = { ...result, status: outcome.status, headers: outcome.headers, trace };
+  if (outcome.mock) updated.backendContext = null;
+  if (outcome.finding) updated.cors = outcome.finding;
+  return updated;
+}
+
+async function decide(
+  run: Run,
+  cors: CorsRequest | undefined,
+  seen: { kind?: ApiKind },
+): Promise<SimulationResult> {
+  const request = run.request;
   const config: SimConfig = request.config;
   const line = parseRequestLine(request.route);
   if (!line.ok) {
@@ -52,6 +104,33 @@ export async function simulate(
   }
   const match = matchRoute(config, line.method, line.path);
   run.trace.push(...match.trace);
+  seen.kind = match.apiKind;
+  // HTTP API CorsConfiguration answers preflights before routes and authorizers, except those only $default catches.
+  // A preflight to a path with no OPTIONS route belongs to the API that has the method it asks for.
+  const probe =
+    !match.ok && cors?.preflight && cors.requestMethod !== undefined
+      ? matchRoute(config, cors.requestMethod, line.path)
+      : undefined;
+  const target = match.ok ? match : probe?.ok ? probe : undefined;
+  const coords = apiCoordinatesOf(config, target?.route.api);
+  const preflightKind = target?.apiKind ?? match.apiKind;
+  if (
+    cors?.preflight &&
+    preflightKind === 'http' &&
+    coords.cors &&
+    !(match.ok && match.route.method === '$default')
+  ) {
+    seen.kind = 'http';
+    const answer = httpPreflightAnswer(cors, coords.cors);
+    run.add(
+      'cors',
+      answer.finding.browser === 'blocked' ? 'fail' : 'pass',
+      `API Gateway answers the preflight from the API's CorsConfiguration (204): ${answer.finding.message}`,
+    );
+    const result = run.result('allow', answer.reply, 'cors', null);
+    result.cors = { ...answer.finding, status: answer.reply.status };
+    return result;
+  }
   // A REST path or method that exists nowhere is answered like an AWS_IAM method (SigV4 parse of Authorization).
   if (!match.ok && match.decidedBy === undefined) return denyNoRoute(run, match, line.path);
   if (!match.ok) return run.deny(match.reply, match.decidedBy ?? 'route');
@@ -101,7 +180,10 @@ export async function simulate(
   }
   run.authorizer = { name, type };
   const overridden = request.authorizer !== undefined && request.authorizer !== route.authorizer;
-  for (const w of warningsFor(config, route, name, overridden)) run.add('config', 'warn', w.message);
+  const concernsToken = warningConcernsToken(run, auth);
+  for (const w of warningsFor(config, route, name, overridden)) {
+    if (concernsToken(w.id)) run.add('config', 'warn', w.message);
+  }
   if (route.scopes.length > 0 && (type === 'lambda' || type === 'alb' || type === 'none' || type === 'iam')) {
     run.add('trap', 'warn', TRACE_TRAP.scopesIgnored(route.scopes, type));
   }

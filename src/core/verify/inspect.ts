@@ -9,7 +9,15 @@ import { lintToken } from '../lints.ts';
 import { redactToken } from '../redact.ts';
 import { timeInfo } from '../timeFormat.ts';
 import type { VerifyDeps } from '../keys/types.ts';
-import type { ClaimInfo, FoundToken, JsonObject, JsonValue, TokenReport, VerifyOptions } from '../types.ts';
+import type {
+  ClaimInfo,
+  FoundToken,
+  JsonObject,
+  JsonValue,
+  PastedRequestLine,
+  TokenReport,
+  VerifyOptions,
+} from '../types.ts';
 import { identityCheck } from './claimChecks.ts';
 import { isValid, verifyDecoded } from './verifyToken.ts';
 
@@ -25,7 +33,14 @@ export interface DecodedItem {
 
 /** What the user pasted, parsed and decoded once. */
 export type DecodedInput =
-  | { ok: true; headerBlock: boolean; identity: string | undefined; items: DecodedItem[] }
+  | {
+      ok: true;
+      headerBlock: boolean;
+      identity: string | undefined;
+      items: DecodedItem[];
+      /** The request line when the input was a request block: "Simulate" takes its method and path. */
+      request?: PastedRequestLine;
+    }
   | { ok: false; message: string };
 
 /** One inspected header of a pasted header block (or the single token). */
@@ -52,6 +67,7 @@ export function decodeInput(text: string): DecodedInput {
     headerBlock: parsed.headerBlock,
     identity: parsed.identity,
     items: parsed.tokens.map((found) => ({ found, decoded: decodeToken(found.token) })),
+    ...(parsed.request === undefined ? {} : { request: parsed.request }),
   };
 }
 
@@ -231,6 +247,7 @@ function addClaims(
 }
 
 function dedupe(warnings: TokenReport['warnings']): TokenReport['warnings'] {
+  if (warnings.length < 2) return warnings;
   const seen = new Set<string>();
   return warnings.filter((w) => {
     const key = `${w.id}\u0000${w.message}`;

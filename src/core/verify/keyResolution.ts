@@ -69,6 +69,22 @@ export function refineKid(kid: Check, keys: ResolvedKeys): Check {
 
 const parsedInlineSources = new WeakMap<object, KeyResult<KeySet>>();
 
+/** No key: the key check says why (module level: a closure per call costs on the hot path). */
+function none(
+  status: CheckStatus,
+  message: string,
+  reason: CheckReason,
+  sourceLabel = 'no key source',
+): ResolvedKeys {
+  return {
+    check: check('key', status, message, { reason }),
+    sourceLabel,
+    key: undefined,
+    secret: undefined,
+    noMatchingKid: undefined,
+  };
+}
+
 export async function resolveKeys(
   token: DecodedToken,
   alg: string,
@@ -76,18 +92,6 @@ export async function resolveKeys(
   deps: VerifyDeps,
   warnings: Warning[],
 ): Promise<ResolvedKeys> {
-  const none = (
-    status: CheckStatus,
-    message: string,
-    reason: CheckReason,
-    sourceLabel = 'no key source',
-  ): ResolvedKeys => ({
-    check: check('key', status, message, { reason }),
-    sourceLabel,
-    key: undefined,
-    secret: undefined,
-    noMatchingKid: undefined,
-  });
   const source = options.keySource ?? deriveKeySource(token, options);
   if (!source) {
     return none(
@@ -145,10 +149,12 @@ export async function resolveKeys(
   switch (source.type) {
     case 'jwks-url':
       label = source.url;
-      result = await keyProvider.jwks(source.url, {
-        ...(kid === undefined ? {} : { kid }),
-        reload: options.reloadKeys === true,
-      });
+      result = await keyProvider.jwks(
+        source.url,
+        kid === undefined
+          ? { reload: options.reloadKeys === true }
+          : { kid, reload: options.reloadKeys === true },
+      );
       break;
     case 'alb': {
       const base = source.baseUrl ?? defaultAlbBase(token, options);
@@ -195,7 +201,48 @@ export async function resolveKeys(
       warning('hmac-with-asymmetric-issuer', `the token uses ${alg} but ${label} publishes public keys`),
     );
   }
-  const selectOptions = source.type === 'pem' ? { alg } : { alg, ...(kid === undefined ? {} : { kid }) };
+  return selectedKey(set, alg, kid, source.type === 'pem', label);
+}
+
+/** Per key set (its identity changes on every refetch), the selection for each (alg, kid, label). */
+const selections = new WeakMap<KeySet, Map<string, ResolvedKeys>>();
+/** Kids come from tokens: a flood of distinct unknown kids must not grow the memo without bound. */
+const MAX_SELECTIONS_PER_SET = 64;
+
+/**
+ * Select and vet the key of `set` for this alg and kid (a single given key is not selected by kid). The answer depends on nothing else, and tokens of
+ * one issuer share it, so it is remembered per set; each caller gets its own copy of the check.
+ */
+function selectedKey(
+  set: KeySet,
+  alg: string,
+  kid: string | undefined,
+  singleKey: boolean,
+  label: string,
+): ResolvedKeys {
+  let memo = selections.get(set);
+  if (memo === undefined) {
+    memo = new Map();
+    selections.set(set, memo);
+  }
+  const memoKey = `${alg}\u0000${kid === undefined ? '-' : `+${kid}`}\u0000${singleKey ? 1 : 0}${label}`;
+  let resolved = memo.get(memoKey);
+  if (resolved === undefined) {
+    resolved = selectFromSet(set, alg, kid, singleKey, label);
+    if (memo.size >= MAX_SELECTIONS_PER_SET) memo.clear();
+    memo.set(memoKey, resolved);
+  }
+  return { ...resolved, check: { ...resolved.check } };
+}
+
+function selectFromSet(
+  set: KeySet,
+  alg: string,
+  kid: string | undefined,
+  singleKey: boolean,
+  label: string,
+): ResolvedKeys {
+  const selectOptions = singleKey ? { alg } : { alg, ...(kid === undefined ? {} : { kid }) };
   const selection = selectKeys(set, selectOptions);
   const key = selection.keys.length === 1 ? selection.keys[0] : undefined;
   if (!key) {
@@ -274,11 +321,27 @@ function inline(source: object, parse: () => KeyResult<KeySet>): KeyResult<KeySe
 /** Key source when none was given: a Cognito issuer's JWKS, or the ALB regional endpoint. */
 function deriveKeySource(token: DecodedToken, options: VerifyOptions): KeySource | undefined {
   if (token.kind === 'alb-data') return { type: 'alb' };
-  const expectedUrl = options.issuer === undefined ? undefined : cognitoJwksUrl(options.issuer);
+  const expectedUrl = options.issuer === undefined ? undefined : derivedJwksUrl(options.issuer);
   if (expectedUrl) return { type: 'jwks-url', url: expectedUrl };
   if (options.issuer !== undefined) return undefined;
-  const url = cognitoJwksUrl(token.payload?.['iss']);
+  const url = derivedJwksUrl(token.payload?.['iss']);
   return url ? { type: 'jwks-url', url } : undefined;
+}
+
+/** Issuers whose derived JWKS URL (or its absence) is remembered: a session sees the same few. */
+const derivedUrls = new Map<string, string | undefined>();
+const MAX_DERIVED_URLS = 32;
+/** Longer issuers are parsed every time rather than kept. */
+const MAX_REMEMBERED_ISSUER_LENGTH = 256;
+
+/** cognitoJwksUrl, remembered per issuer string: the parse is pure and the same for every token of a pool. */
+function derivedJwksUrl(iss: unknown): string | undefined {
+  if (typeof iss !== 'string' || iss.length > MAX_REMEMBERED_ISSUER_LENGTH) return cognitoJwksUrl(iss);
+  if (derivedUrls.has(iss)) return derivedUrls.get(iss);
+  const url = cognitoJwksUrl(iss);
+  if (derivedUrls.size >= MAX_DERIVED_URLS) derivedUrls.clear();
+  derivedUrls.set(iss, url);
+  return url;
 }
 
 function defaultAlbBase(token: DecodedToken, options: VerifyOptions): string | undefined {

@@ -1,7 +1,7 @@
 // The verification pipeline, in the contract's order: format, alg, kid, key, signature, then the claims.
-import { decodeSegment } from '../base64url.ts';
 import { check } from '../findings.ts';
 import type { Check, Warning } from '../findings.ts';
+import { signatureBytes } from '../decode.ts';
 import type { DecodeResult } from '../decode.ts';
 import { kindInSentence } from '../kindLabels.ts';
 import type { VerifyDeps } from '../keys/types.ts';
@@ -147,7 +147,7 @@ function signatureCheck(token: DecodedToken, alg: string | undefined, keys: Reso
   if (!keys || keys.check.status === 'skip')
     return check('signature', 'skip', 'not checked: no key available here', { reason: 'depends' });
   let outcome: SignatureOutcome;
-  const signature = decodeSegment(token.signatureSegment);
+  const signature = signatureBytes(token);
   if (keys.secret) outcome = verifyWithSecret(alg, token.signingInput, signature, keys.secret);
   else if (keys.key) outcome = verifyWithKey(alg, token.signingInput, signature, keys.key.keyObject);
   else return check('signature', 'fail', 'not verified: no usable key', { reason: 'depends' });

@@ -1,0 +1,152 @@
+// `authdbg explain`: which authorizer step produced this 401/403/500, and, with a token and a configuration,
+// whether the simulation reproduces it. Exit 0 when explained (or reproduced), 1 when nothing matches, 2 usage.
+import { explainExchange, parseExchange } from '../core/explain/response.ts';
+import type { ExplainContext, ResponseExplanation } from '../core/explain/response.ts';
+import { simulationReason } from '../core/explain/verdict.ts';
+import { redactToken } from '../core/redact.ts';
+import { parseRequestLine } from '../core/simulate/routeMatch.ts';
+import { simulate } from '../core/simulate/simulate.ts';
+import { escapeForTerminal } from '../core/textSafety.ts';
+import { numberOption, optionValue, parseArgs } from './args.ts';
+import { readCappedText } from './fileRead.ts';
+import { EXIT, UsageError, terminalSafeIo } from './io.ts';
+import type { CliIo } from './io.ts';
+import { readConfigOption } from './simulateCommand.ts';
+
+const SPEC = {
+  config: { value: true },
+  route: { value: true },
+  now: { value: true },
+  jwks: { value: true },
+  json: { value: false },
+  'timeout-ms': { value: true },
+  help: { value: false },
+} as const;
+
+export const EXPLAIN_USAGE = `usage: authdbg explain [FILE|-] [--config F [--route "METHOD /path"]] [TOKEN] [--json]
+  FILE holds the response: \`curl -i\` or \`curl -v\` output (the request lines too, if present), raw HTTP, a
+  HAR entry, or a HAR file (every response with status 400 or above); "-" or no FILE reads standard input.
+  Lists the authorizer steps that answer with exactly that status, body and headers, most likely first, and
+  what to check for each.
+  --config FILE           authdebug.yaml or a template: causes are narrowed to the route's authorizer
+  --route "METHOD /path"  the route (default: the request line in the paste)
+  TOKEN                   with --config: simulate the request and say whether it reproduces the response
+                          (default: the Authorization header of the pasted request)
+  --now EPOCH             evaluate times at this instant (seconds)
+  --jwks URL              key URL for the token's issuer, as in simulate
+  --timeout-ms N          key fetch timeout (1000..30000, default 5000)
+  --json                  machine-readable explanations
+exit status: 0 explained, 1 no step of the catalogue answers like this, 2 usage or input error`;
+
+/** A bearer token from a pasted request's Authorization header. */
+function bearerOf(headers: Record<string, string>): string | undefined {
+  const value = Object.hasOwn(headers, 'authorization') ? headers.authorization : undefined;
+  if (value === undefined) return undefined;
+  return value.toLowerCase().startsWith('bearer ') ? value.slice(7).trim() : value.trim();
+}
+
+function render(explanation: ResponseExplanation, many: boolean): string {
+  const lines: string[] = [];
+  const { response } = explanation;
+  const first = explanation.matches[0];
+  const head = `${response.status}${many ? ` (${explanation.origin})` : ''}`;
+  if (!first) lines.push(`${head}: not explained`, `Why:        ${explanation.unmatched ?? ''}`);
+  else {
+    const ambiguous = explanation.matches.length > 1 && first.supportedBy === undefined;
+    const reproduced =
+      explanation.reproduction?.reproduced === true && explanation.simulatedReason !== undefined;
+    lines.push(
+      reproduced
+        ? `${head}: ${explanation.simulatedReason ?? ''}`
+        : ambiguous
+          ? `${head}: one of ${explanation.matches.length} authorizer steps answers exactly like this (most likely first)`
+          : `${head}: ${first.cause.producedBy}`,
+    );
+    if (explanation.reproduction) {
+      lines.push(
+        explanation.reproduction.reproduced
+          ? 'Reproduced: the simulation of this request answers the same'
+          : `Not reproduced: ${explanation.reproduction.differences.join('; ')}`,
+      );
+    }
+  }
+  if (explanation.responder !== 'unknown')
+    lines.push(
+      `Answered by: ${explanation.responder === 'alb' ? 'an ALB' : explanation.responder === 'rest' ? 'a REST API' : 'an HTTP API'} (${explanation.responderEvidence[0] ?? ''})`,
+    );
+  if (explanation.request)
+    lines.push(`Request:    ${explanation.request.method} ${explanation.request.path.slice(0, 200)}`);
+  explanation.matches.forEach((match, index) => {
+    const tags = [
+      match.quality === 'partial' ? `partial: no ${match.missing.join(', ')} header in the paste` : 'exact',
+      match.cause.source.kind === 'observed' ? 'observed behaviour' : 'documented',
+      match.supportedBy === 'simulation'
+        ? 'the simulation decided here'
+        : match.supportedBy === 'route'
+          ? "fits the route's authorizer"
+          : undefined,
+    ].filter((tag): tag is string => tag !== undefined);
+    lines.push('', `${index + 1}. ${match.cause.producedBy}`, `   (${tags.join('; ')})`);
+    for (const item of match.cause.check) lines.push(`   - ${item}`);
+  });
+  return lines.map((line) => escapeForTerminal(line)).join('\n');
+}
+
+/** Run `authdbg explain`. */
+export async function runExplain(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
+  const args = parseArgs(argv, SPEC);
+  if (args.flags.has('help')) {
+    io.stdout(`${EXPLAIN_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (args.positionals.length > 2) throw new UsageError('explain takes FILE and TOKEN (quote them)');
+  const [file, tokenArg] = args.positionals;
+  const text =
+    file === undefined || file === '-'
+      ? await io.readStdin()
+      : await readCappedText(io, file, 'config', 'FILE');
+  const parsed = parseExchange(text);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  const configFile = optionValue(args, 'config');
+  const routeOption = optionValue(args, 'route');
+  if (routeOption !== undefined) {
+    const line = parseRequestLine(routeOption);
+    if (!line.ok) throw new UsageError(`--route ${line.message}`);
+  }
+  if (configFile === undefined && (routeOption !== undefined || tokenArg !== undefined))
+    throw new UsageError('--route and TOKEN need --config FILE');
+  const config = configFile === undefined ? undefined : await readConfigOption(configFile, io);
+  const now = numberOption(args, 'now', -1e10, 1e12) ?? io.nowMs() / 1000;
+  const jwks = optionValue(args, 'jwks');
+  const explanations: ResponseExplanation[] = [];
+  for (const exchange of parsed.exchanges) {
+    const context: ExplainContext = {};
+    if (config) {
+      const route =
+        routeOption ?? (exchange.request ? `${exchange.request.method} ${exchange.request.path}` : undefined);
+      if (route === undefined)
+        throw new UsageError('--route "METHOD /path" is required: the paste has no request line');
+      const token = tokenArg ?? (exchange.request ? bearerOf(exchange.request.headers) : undefined);
+      const request: Parameters<typeof simulate>[0] = { config, route };
+      if (token !== undefined) request.token = token;
+      const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {
+        keys: io.keys,
+      });
+      if (result.route) {
+        context.route = { apiKind: result.route.apiKind };
+        if (result.authorizer) context.route.authorizerType = result.authorizer.type;
+      }
+      // Without a token the simulation only tells which route and authorizer: it is not a reproduction.
+      if (token !== undefined) context.simulation = result;
+      if (!args.flags.has('json') && token !== undefined)
+        io.stderr(
+          `simulated ${route.slice(0, 200)} with ${redactToken(token)}: ${result.decision} ${result.status} (${simulationReason(result).reason})\n`,
+        );
+    }
+    explanations.push(explainExchange(exchange, context));
+  }
+  if (args.flags.has('json')) io.stdout(`${JSON.stringify({ explanations }, null, 2)}\n`);
+  else io.stdout(`${explanations.map((e) => render(e, explanations.length > 1)).join('\n\n')}\n`);
+  return explanations.every((e) => e.matches.length > 0 || e.response.status < 400) ? EXIT.ok : EXIT.rejected;
+}
