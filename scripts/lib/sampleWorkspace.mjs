@@ -183,15 +183,16 @@ export function sampleCases(data) {
     ],
     // The same requests against template.yaml, with the key URL the workspace settings give the extension
     // (--jwks here): its HTTP API names cognito-local's issuer, so it answers as authdebug.yaml does. Its REST API
-    // names the pool by ARN, and API Gateway trusts only cognito-idp issuers for a pool: cognito-local's tokens
-    // are refused there (401) by design, and no key is fetched for that derived issuer.
+    // names the pool by ARN; API Gateway trusts only the pool's cognito-idp issuer, and the simulator trusts
+    // cognito-local's issuer for that pool only because a key URL was given for it (the trace says so).
     simulateTemplate: [
       S('GET /v2/orders', 'ada.access', 'allow', 200, 'access token: no aud, so client_id is checked'),
       S('GET /v2/orders', 'rita.id', 'allow', 200, 'ID token: aud is the app client'),
       S('GET /v2/orders', 'expired.id', 'deny', 401, 'expired token'),
       S('POST /v2/orders', 'ada.access', 'deny', 403, 'scope orders/write missing'),
       S('GET /health', null, 'allow', 200, 'a route without authorizer'),
-      S('GET /profile', 'ada.id', 'deny', 401, "cognito-local's issuer is not the pool's cognito-idp issuer"),
+      S('GET /profile', 'ada.id', 'allow', 200, "cognito-local's issuer for the template's pool, key URL given"),
+      S('GET /profile', 'ada.access', 'deny', 401, 'access token on a method without scopes'),
     ],
     routes: [
       {
@@ -310,8 +311,8 @@ function samTemplate(data) {
 #   node dist/cli.js routes --config template.yaml
 # Keys come from cognito-local on loopback (the workspace settings map its issuer to its JWKS URL; the CLI takes
 # --jwks), never from AWS. The HTTP API names cognito-local's issuer, so the sample tokens pass there as they do in
-# authdebug.yaml. The REST API names the pool by ARN, and API Gateway trusts only that pool's cognito-idp issuer:
-# cognito-local's tokens get 401 on its routes, as they would in AWS (authdebug.yaml names the issuer instead).
+# authdebug.yaml. The REST API names the pool by ARN; AWS trusts only that pool's cognito-idp issuer, and the
+# simulator accepts cognito-local's issuer for it only because a key URL is given for that issuer (said in the trace).
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Description: Auth Debugger playground API (never deployed; read by the simulator)
@@ -488,8 +489,9 @@ node dist/cli.js routes --config ${ws('template.yaml')}
 ## Files
 - \`authdebug.yaml\`: REST Cognito, HTTP JWT, Lambda policy and ALB authorizers with routes for allow, 401 and 403.
 - \`requests.http\`: one request per row above, with fresh tokens in the headers.
-- \`template.yaml\`: the same API as a SAM template (the simulator imports it). Its HTTP API accepts the sample
-  tokens; its REST API trusts the pool's cognito-idp issuer only, so cognito-local's tokens get 401 there.
+- \`template.yaml\`: the same API as a SAM template (the simulator imports it). It accepts the sample tokens as
+  \`authdebug.yaml\` does: its REST API names the pool by ARN, and cognito-local's issuer counts as that pool's
+  because the workspace settings give its key URL (the trace marks this as local emulation, not AWS behaviour).
 - \`tokens/\`: every sample token, one per file. The ALB blobs (\`alb.*.jwt\`) are \`=\`-padded like real ones.
 `;
 }

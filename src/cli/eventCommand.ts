@@ -3,15 +3,23 @@
 import { simulationReason } from '../core/explain/verdict.ts';
 import { redactText } from '../core/redact.ts';
 import { buildBackendEvent } from '../core/simulate/backendEvent.ts';
-import type { BackendEventOptions } from '../core/simulate/backendEvent.ts';
+import type { BackendEventKind, BackendEventOptions } from '../core/simulate/backendEvent.ts';
 import type { SimulationRequest } from '../core/simulate/result.ts';
 import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
+import { fileErrorText } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { namedValues, readConfigOption } from './simulateCommand.ts';
+
+const EVENT_NAMES: Record<BackendEventKind, string> = {
+  'rest-proxy': 'REST API proxy event',
+  'http-2.0': 'HTTP API event (payload 2.0)',
+  'http-1.0': 'HTTP API event (payload 1.0)',
+  'alb-target': 'ALB target event',
+};
 
 const SPEC = {
   config: { value: true },
@@ -119,10 +127,9 @@ export async function runEvent(argv: string[], given: CliIo): Promise<number> {
     try {
       await io.writeTextFile(out, text);
     } catch (error) {
-      const failure = error as NodeJS.ErrnoException;
-      throw new UsageError(`--out ${out}: ${failure.code ?? failure.message}`);
+      throw new UsageError(`--out ${out}: ${fileErrorText(error)}`);
     }
-    io.stderr(`${built.kind} event written to ${escapeForTerminal(out)}\n`);
+    io.stderr(`${EVENT_NAMES[built.kind]} written to ${escapeForTerminal(out)}\n`);
   } else io.stdout(text);
   return EXIT.ok;
 }

@@ -4,7 +4,8 @@ import { explainExchange, parseExchange } from '../core/explain/response.ts';
 import type { ExplainContext, ResponseExplanation } from '../core/explain/response.ts';
 import { simulationReason } from '../core/explain/verdict.ts';
 import { redactToken } from '../core/redact.ts';
-import { parseRequestLine } from '../core/simulate/routeMatch.ts';
+import { matchRoute, parseRequestLine } from '../core/simulate/routeMatch.ts';
+import type { SimConfig } from '../core/config/model.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
@@ -43,6 +44,26 @@ function bearerOf(headers: Record<string, string>): string | undefined {
   const value = Object.hasOwn(headers, 'authorization') ? headers.authorization : undefined;
   if (value === undefined) return undefined;
   return value.toLowerCase().startsWith('bearer ') ? value.slice(7).trim() : value.trim();
+}
+
+/**
+ * A pasted REST invoke URL's path starts with the stage ("/prod/orders"); the configured routes do not. The
+ * path without the stage is taken only when it matches a route and the path as pasted does not.
+ */
+function pathWithoutStage(config: SimConfig, method: string, pathAndQuery: string): string | undefined {
+  const question = pathAndQuery.indexOf('?');
+  const path = question === -1 ? pathAndQuery : pathAndQuery.slice(0, question);
+  if (matchRoute(config, method, path).ok) return undefined;
+  const stages = new Set([config.api.stage, ...Object.values(config.apis ?? {}).map((api) => api.stage)]);
+  for (const stage of stages) {
+    if (stage === '' || stage === '$default') continue;
+    const prefix = `/${stage}`;
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) continue;
+    const rest = path.slice(prefix.length) || '/';
+    if (matchRoute(config, method, rest).ok)
+      return `${rest}${question === -1 ? '' : pathAndQuery.slice(question)}`;
+  }
+  return undefined;
 }
 
 function render(explanation: ResponseExplanation, many: boolean): string {
@@ -123,8 +144,16 @@ export async function runExplain(argv: string[], given: CliIo): Promise<number> 
   for (const exchange of parsed.exchanges) {
     const context: ExplainContext = {};
     if (config) {
-      const route =
-        routeOption ?? (exchange.request ? `${exchange.request.method} ${exchange.request.path}` : undefined);
+      let route = routeOption;
+      if (route === undefined && exchange.request) {
+        const { method, path } = exchange.request;
+        const unstaged = pathWithoutStage(config, method, path);
+        if (unstaged !== undefined && !args.flags.has('json'))
+          io.stderr(
+            `the stage is not part of the route: ${method} ${path.slice(0, 200)} is simulated as ${method} ${unstaged.slice(0, 200)}\n`,
+          );
+        route = `${method} ${unstaged ?? path}`;
+      }
       if (route === undefined)
         throw new UsageError('--route "METHOD /path" is required: the paste has no request line');
       const token = tokenArg ?? (exchange.request ? bearerOf(exchange.request.headers) : undefined);

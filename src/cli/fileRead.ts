@@ -46,6 +46,28 @@ export async function readFileBytes(path: string, maxBytes: number): Promise<Buf
   }
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/** An error code in words, with the code for searching: "no such file (ENOENT)"; other text unchanged. */
+export function fileErrorCodeText(code: string): string {
+  return Object.hasOwn(FILE_ERRORS, code) ? `${FILE_ERRORS[code] ?? code} (${code})` : code;
+}
+
+/** A file system failure in words (see `fileErrorCodeText`). */
+export function fileErrorText(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException;
+  if (typeof failure.code === 'string') return fileErrorCodeText(failure.code);
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Which cap a file option has: `--config` (templates and authdebug.yaml) or a key or secret file. */
 export type FileCap = 'config' | 'key';
 
@@ -68,8 +90,7 @@ export async function readCapped(io: CliIo, path: string, cap: FileCap, option: 
     if (isFileTooLarge(error)) {
       throw new UsageError(tooLarge(error.size ?? maxBytes + 1, error.size === undefined));
     }
-    const failure = error as NodeJS.ErrnoException;
-    throw new UsageError(`${option} ${path}: ${failure.code ?? failure.message}`);
+    throw new UsageError(`${option} ${path}: ${fileErrorText(error)}`);
   }
   if (bytes.length > maxBytes) throw new UsageError(tooLarge(bytes.length, false));
   return bytes;

@@ -26,6 +26,7 @@ import {
   wireHeaders,
 } from '../core/gateway/responses.ts';
 import type { KeyProvider } from '../core/keys/types.ts';
+import { redactText } from '../core/redact.ts';
 import type { HttpReply } from '../core/simulate/awsResponses.ts';
 import { buildBackendEvent } from '../core/simulate/backendEvent.ts';
 import type { UserKeyUrls } from '../core/simulate/result.ts';
@@ -415,7 +416,7 @@ export async function startGateway(options: GatewayOptions, deps: GatewayDeps): 
       options.onRequest?.(
         {
           method: request.method,
-          path: request.target.split('?', 1)[0] ?? '/',
+          path: redactText(request.target.split('?', 1)[0] ?? '/'),
           decision: 'deny',
           status: 500,
           decidedBy: 'config',

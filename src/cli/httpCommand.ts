@@ -176,6 +176,11 @@ export async function runHttp(argv: string[], given: CliIo): Promise<number> {
   }
   for (const problem of environments.problems) io.stderr(`authdbg: ${escapeForTerminal(problem)}\n`);
   const environment = selectEnvironment(environments, envName, where);
+  // Without --env the environment files are not used: say so, or every {{host}} reads as undefined.
+  if (environment === undefined && environments.names.length > 0)
+    io.stderr(
+      `authdbg: no --env given: the variables of ${escapeForTerminal(where)} are not used (environments: ${escapeForTerminal(environments.names.join(', '))})\n`,
+    );
 
   const context: HttpVariableContext = {};
   if (environment) context.environment = environment;

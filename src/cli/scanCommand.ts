@@ -14,8 +14,10 @@ import { TokenTable } from '../core/scan/scanner.ts';
 import { DEFAULT_MAX_FILE_BYTES, listScanInputs, scanInputs } from '../core/scan/sources.ts';
 import type { ScanProgress } from '../core/scan/sources.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
+import { kindLabel } from '../core/kindLabels.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
 import { VERIFY_OPTION_SPEC, verifyOptionsFromArgs } from './inspectCommand.ts';
+import { fileErrorCodeText } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { readConfigOption } from './simulateCommand.ts';
@@ -83,10 +85,10 @@ export async function runScan(argv: string[], given: CliIo): Promise<number> {
   const listed = await listScanInputs(paths, { exclude: args.options.get('exclude') ?? [], maxFileBytes });
   if (listed.missing.length > 0) {
     const first = listed.missing[0];
-    throw new UsageError(`cannot read ${first?.path ?? ''}: ${first?.reason ?? ''}`);
+    throw new UsageError(`cannot read ${first?.path ?? ''}: ${fileErrorCodeText(first?.reason ?? '')}`);
   }
   for (const skipped of listed.skipped)
-    io.stderr(`authdbg scan: skipped ${skipped.path}: ${skipped.reason}\n`);
+    io.stderr(`authdbg scan: skipped ${skipped.path}: ${fileErrorCodeText(skipped.reason)}\n`);
 
   const table = new TokenTable();
   const verifier = new TokenVerifier(verify, { keys: io.keys }, format !== 'json');
@@ -180,8 +182,12 @@ export function renderScanTable(report: ScanReport): string {
   const rows = report.tokens;
   const occurrences = rows.reduce((sum, row) => sum + row.count, 0) + report.untracked;
   const live = rows.filter((row) => row.live).length;
+  const unchecked = rows.filter((row) => row.live && row.verdict !== 'valid').length;
+  // LIVE? needs a word: unexpired, but nobody checked the signature (no keys given, or a JWE).
+  const liveText =
+    unchecked === 0 ? `${live} live` : `${live} live (${unchecked} LIVE?: unexpired, signature not checked)`;
   const lines = [
-    `${rows.length} distinct token${rows.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'}) in ${report.files} file${report.files === 1 ? '' : 's'}, ${mib(report.bytes)}; ${live} live`,
+    `${rows.length} distinct token${rows.length === 1 ? '' : 's'} (${occurrences} occurrence${occurrences === 1 ? '' : 's'}) in ${report.files} file${report.files === 1 ? '' : 's'}, ${mib(report.bytes)}; ${liveText}`,
   ];
   if (report.untracked > 0)
     lines.push(`(${report.untracked} occurrences of tokens beyond the distinct-token cap are counted only)`);
@@ -204,7 +210,7 @@ export function renderScanTable(report: ScanReport): string {
     ].filter((part) => part !== undefined);
     lines.push(
       '',
-      `${VERDICT_LABEL[row.verdict]}  ${row.kind}${row.tokenUse === null ? '' : ` (${row.tokenUse})`}  ${row.hash}  x${row.count}`,
+      `${VERDICT_LABEL[row.verdict]}  ${kindLabel(row.kind)}${row.tokenUse === null || row.kind !== 'jwt' ? '' : ` (token_use ${escapeForTerminal(row.tokenUse)})`}  ${row.hash}  x${row.count}`,
       ...(who.length > 0 ? [`  ${escapeForTerminal(who.join('  '))}`] : []),
       `  first ${escapeForTerminal(place(row.first))}  last ${escapeForTerminal(place(row.last))}`,
       `  ${escapeForTerminal(row.sentence)}`,

@@ -26,13 +26,18 @@ export function parseJsonObject(text: string): JsonObjectResult {
   }
   if (value === null || typeof value !== 'object') return { ok: false, message: 'is not a JSON object' };
   if (Array.isArray(value)) return { ok: false, message: 'is a JSON array, not an object' };
-  const stats: KeyStats = { keys: 0, tooDeep: false, protoKey: false };
+  const stats: KeyStats = { keys: 0, strings: 0, tooDeep: false, protoKey: false };
   countKeys(value as JsonValue, 1, stats);
-  // JSON.parse merges repeated members, so the text names more members than the parsed value holds exactly when
-  // some object repeats a key (escaped spellings included: JSON.parse decodes them). Counting members in the
-  // text is one linear pass; naming the repeats takes a second pass only when the counts differ.
-  const duplicateKeys =
-    !stats.tooDeep && countMembersInText(text) === stats.keys ? [] : findDuplicateKeys(text);
+  // JSON.parse merges repeated members, so the text holds more strings than the parsed value exactly when some
+  // object repeats a key (escaped spellings included: JSON.parse decodes them). Text without a backslash has no
+  // escaped quote, so its strings are its quote marks halved: one native search. Otherwise members are counted
+  // with a string-aware pass. Naming the repeats takes a further pass only when the counts differ.
+  const unique = stats.tooDeep
+    ? false
+    : text.includes('\\')
+      ? countMembersInText(text) === stats.keys
+      : countQuotes(text) === 2 * (stats.keys + stats.strings);
+  const duplicateKeys = unique ? [] : findDuplicateKeys(text);
   return {
     ok: true,
     parsed: { value: value as JsonObject, duplicateKeys, tooDeep: stats.tooDeep, protoKey: stats.protoKey },
@@ -83,13 +88,27 @@ function countMembersInText(text: string): number {
   return count;
 }
 
+/** Quote marks in the text (in text without backslashes, each string has exactly two). */
+function countQuotes(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) count++;
+  return count;
+}
+
 interface KeyStats {
+  /** Object members, at any depth. */
   keys: number;
+  /** String values (not keys), at any depth. */
+  strings: number;
   tooDeep: boolean;
   protoKey: boolean;
 }
 
 function countKeys(value: JsonValue, depth: number, stats: KeyStats): void {
+  if (typeof value === 'string') {
+    stats.strings++;
+    return;
+  }
   if (value === null || typeof value !== 'object') return;
   if (depth > MAX_DEPTH) {
     stats.tooDeep = true;

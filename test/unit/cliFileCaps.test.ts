@@ -130,7 +130,7 @@ void describe('key file caps (--jwks-file, --pem-file, --secret-file)', () => {
     const message = await usageError(runInspect([TOKEN, '--jwks-file', atCap], io));
     assert.equal(message, `--jwks-file ${atCap} is not valid JSON`);
     const missing = await usageError(runInspect([TOKEN, '--pem-file', join(dir, 'nope.pem')], cliIo().io));
-    assert.match(missing, /^--pem-file .*nope\.pem: ENOENT$/);
+    assert.match(missing, /^--pem-file .*nope\.pem: no such file \(ENOENT\)$/);
   });
 });
 

@@ -144,7 +144,7 @@ void describe('authdbg event', () => {
     assert.equal(cli.out.join(''), '');
     const written = JSON.parse(cli.files.get(out) ?? '{}') as { headers: Record<string, string> };
     assert.equal(written.headers.Authorization, token);
-    assert.match(cli.err.join(''), /rest-proxy event written to/);
+    assert.match(cli.err.join(''), /REST API proxy event written to/);
     await assert.rejects(
       runEvent(['--config', configPath, '--route', 'GET /orders/1', token, '--unredacted'], io()),
       UsageError,

@@ -176,6 +176,19 @@ describe('explain: every simulated denial is explained and reproduced', () => {
 });
 
 describe('explain: reading pastes', () => {
+  it('a JSON body nested too deep to serialize is a result, not a thrown RangeError', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    for (const paste of [
+      `{"status":401,"headers":{},"body":${deep}}`,
+      `{"log":{"entries":[{"response":{"status":401,"headers":[],"content":{"text":${deep}}}}]}}`,
+    ]) {
+      const parsed = parseExchange(paste);
+      assert.ok(parsed.ok);
+      assert.equal(parsed.exchanges[0]?.response.status, 401);
+      assert.equal(parsed.exchanges[0]?.response.body, '');
+    }
+  });
+
   it('curl -v output: request line, bearer, response headers and body', () => {
     const paste = [
       '*   Trying 1.2.3.4:443...',

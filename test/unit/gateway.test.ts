@@ -362,6 +362,15 @@ describe('whole decisions', () => {
     assert.equal(entry.status, 401);
     assert.equal(entry.decision, 'deny');
   });
+
+  test('a token in the path itself is redacted in the log entry', async () => {
+    const token = idToken();
+    const target = `/api/callback/${token}`;
+    const decision = await decideGatewayRequest(request(target, []), context(), NOW);
+    const entry = logEntry(request(target, []), decision, decision.result.status);
+    assert.ok(!entry.path.includes(token), `token in the logged path: ${entry.path.slice(0, 80)}`);
+    assert.ok(entry.path.startsWith('/api/callback/eyJ') && entry.path.endsWith('.<redacted>'), entry.path);
+  });
 });
 
 describe('CORS through the gateway', () => {

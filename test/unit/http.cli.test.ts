@@ -94,7 +94,7 @@ void describe('authdbg http', () => {
     );
     assert.match(lines[2] ?? '', /^8\s+GET\s+\/profile\s+GET \/profile\s+DENY\s+401\s+/);
     // Without --process-env the third request's token is not read: skipped, with the reason.
-    assert.match(lines[3] ?? '', /^12\s+GET\s+.*skipped\s+-\s+the token is .*trusted workspace/);
+    assert.match(lines[3] ?? '', /^12\s+GET\s+.*skipped\s+-\s+the token cannot be read: .*trusted workspace/);
     const all = run.out.join('');
     assert.ok(!all.includes(idToken), 'no token printed whole');
   });

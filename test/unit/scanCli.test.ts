@@ -192,8 +192,8 @@ describe('authdbg scan: logs', () => {
     assert.equal(await runScan(base, cli), 0);
     const table = cli.out.join('');
     assert.match(table, /^4 distinct tokens \(11 occurrences\) in 1 file, .*; 2 live/);
-    assert.match(table, /\nLIVE {2}cognito-id \(id\) {2}sha256:[0-9a-f]{12} {2}x5\n/);
-    assert.match(table, /\nFORGED {2}cognito-id/);
+    assert.match(table, /\nLIVE {2}Cognito ID token {2}sha256:[0-9a-f]{12} {2}x5\n/);
+    assert.match(table, /\nFORGED {2}Cognito ID token/);
     for (const token of [live, forged]) assert.ok(!table.includes(token.slice(token.lastIndexOf('.') + 1)));
   });
 
@@ -266,7 +266,10 @@ describe('authdbg scan: folders', () => {
   });
 
   test('a missing path is a usage error', async () => {
-    await assert.rejects(runScan([join(dir, 'nope.log')], io()), /cannot read .*nope\.log: ENOENT/);
+    await assert.rejects(
+      runScan([join(dir, 'nope.log')], io()),
+      /cannot read .*nope\.log: no such file \(ENOENT\)/,
+    );
     await assert.rejects(runScan([], io()), /scan takes PATH/);
     await assert.rejects(runScan([dir, '--fail-on', 'maybe'], io()), /--fail-on takes/);
   });

@@ -10,6 +10,7 @@ import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_CANDIDATE_BYTES, findCandidates, findTokensInText } from '../../src/core/scan/finder.ts';
 import { RangeMerger, RangeScanner, planRanges, readFully } from '../../src/core/scan/ranges.ts';
+import { HarEntryTracker } from '../../src/core/scan/har.ts';
 import { FileScan, TokenTable, scanChunks } from '../../src/core/scan/scanner.ts';
 import {
   accessClaims,
@@ -118,6 +119,16 @@ describe('finder: noise yields nothing', () => {
     const started = performance.now();
     assert.deepEqual(findTokensInText(hostile), []);
     assert.ok(performance.now() - started < 5000, 'hostile input took over 5 s');
+  });
+
+  test('work is linear on many distinct long noise headers (no hash-collision quadratic cache)', () => {
+    // V8 hashes strings over 16,383 characters by length only: cached, these all collided (about 18 s).
+    const pieces: string[] = [];
+    for (let i = 0; i < 1500; i++) pieces.push(` eyJ${'A'.repeat(60_000)}${i.toString(36)}.x `);
+    const hostile = pieces.join('');
+    const started = performance.now();
+    assert.deepEqual(findTokensInText(hostile), []);
+    assert.ok(performance.now() - started < 5000, 'distinct long headers took over 5 s');
   });
 });
 
@@ -236,4 +247,31 @@ test('findCandidates leaves a candidate that touches the end for the next chunk'
   const resume = findCandidates(bytes, 0, false, (c) => seen.push(c.start));
   assert.deepEqual(seen, []);
   assert.equal(resume, 2);
+});
+
+describe('HAR entry tracker on hostile nesting', () => {
+  test('a file of 16 MiB of "[" keeps a counter, not an object per byte (bounded memory)', () => {
+    const tracker = new HarEntryTracker();
+    const before = process.memoryUsage().heapUsed;
+    const chunk = Buffer.alloc(1024 * 1024, '[');
+    for (let i = 0; i < 16; i++) tracker.feed(chunk);
+    const grown = process.memoryUsage().heapUsed - before;
+    // Before the depth cap: one stack object per byte, about 1 GB.
+    assert.ok(grown < 200 * 2 ** 20, `heap grew by ${Math.round(grown / 2 ** 20)} MB`);
+    assert.equal(tracker.entries.length, 0);
+  });
+
+  test('entries are still read around a value nested deeper than the tracked depth', () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const har = `{"log":{"entries":[{"request":{"method":"get","url":"https://a.example/x","headers":[]},"response":{"status":401},"x":${deep}},{"request":{"method":"POST","url":"https://a.example/y","headers":[]},"response":{"status":200}}]}}`;
+    const tracker = new HarEntryTracker();
+    tracker.feed(Buffer.from(har));
+    assert.deepEqual(
+      tracker.entries.map((entry) => [entry.method, entry.url, entry.status]),
+      [
+        ['GET', 'https://a.example/x', 401],
+        ['POST', 'https://a.example/y', 200],
+      ],
+    );
+  });
 });

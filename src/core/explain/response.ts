@@ -530,7 +530,12 @@ function headersOfJson(value: unknown): Record<string, string> {
 function bodyOfJson(value: unknown): string {
   if (typeof value === 'string') return value.slice(0, MAX_BODY_CHARS);
   if (value === undefined || value === null) return '';
-  return JSON.stringify(value).slice(0, MAX_BODY_CHARS);
+  try {
+    return JSON.stringify(value).slice(0, MAX_BODY_CHARS);
+  } catch {
+    // Nested deeper than JSON.stringify's stack allows (a hostile paste): no body to compare.
+    return '';
+  }
 }
 
 function exchangeOfHarEntry(entry: unknown, origin: string): ObservedExchange | undefined {

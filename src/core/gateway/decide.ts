@@ -3,6 +3,7 @@
 // AWS's reply, or forward to the target with the headers AWS adds. No sockets here (src/cli/gatewayServer.ts).
 import type { ApiKind, AuthorizerConfig, SimConfig } from '../config/model.ts';
 import { simulationReason } from '../explain/verdict.ts';
+import { redactText } from '../redact.ts';
 import type { VerifyDeps } from '../keys/types.ts';
 import type { HttpReply } from '../simulate/awsResponses.ts';
 import type {
@@ -287,7 +288,8 @@ export function logEntry(
   const query = request.target.indexOf('?');
   const entry: GatewayLogEntry = {
     method: request.method.toUpperCase(),
-    path: query === -1 ? request.target : request.target.slice(0, query),
+    // A token in the path itself (`/callback/eyJ...`) is redacted too: the log is printed and kept.
+    path: redactText(query === -1 ? request.target : request.target.slice(0, query)),
     decision: result.decision,
     status,
     decidedBy: result.decidedBy,

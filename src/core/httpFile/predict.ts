@@ -312,7 +312,9 @@ export function planRequest(
         return skipped(
           request,
           pending ? 'token-pending' : 'token-unresolved',
-          `the token is ${describeResolution(open)}`,
+          pending
+            ? `the token is ${describeResolution(open)}`
+            : `the token cannot be read: ${describeResolution(open)}`,
         );
       }
       continue;

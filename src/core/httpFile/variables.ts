@@ -413,7 +413,7 @@ function unresolvedText(name: string, reason: UnresolvedReason): string {
     case 'budget':
       return 'the file has too many references to resolve: stopped';
     case 'untrusted':
-      return `{{${name}}} reads the process environment, which is used only in a trusted workspace`;
+      return `{{${name}}} reads the process environment, which is used only in a trusted workspace (authdbg http: --process-env)`;
     case 'no-dotenv':
       return `{{${name}}} reads a .env file, and there is none next to this file`;
     case 'unknown-system':

@@ -82,10 +82,17 @@ function continuesRun(byte: number): boolean {
 /** Header verdicts by header text: one issuer's tokens share a header. Bounded: cleared when full. */
 const headerVerdicts = new Map<string, HeaderVerdict>();
 const HEADER_CACHE_LIMIT = 4096;
+/**
+ * Only short headers are cached (real JOSE headers are a few hundred bytes). V8 hashes a string longer than
+ * 16,383 characters by its length alone, so long headers of one length would all collide in the map: each
+ * lookup would compare against every cached one (quadratic on a file of distinct long "headers").
+ */
+const MAX_CACHED_HEADER_CHARS = 2048;
 type HeaderVerdict = 'jws' | 'jwe' | 'noise';
 
 function headerVerdict(bytes: Buffer, start: number, end: number): HeaderVerdict {
   const text = bytes.toString('latin1', start, end);
+  if (text.length > MAX_CACHED_HEADER_CHARS) return judgeHeader(text);
   const cached = headerVerdicts.get(text);
   if (cached !== undefined) return cached;
   const verdict = judgeHeader(text);

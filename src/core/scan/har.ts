@@ -10,6 +10,8 @@ export const MAX_HAR_ENTRIES = 200_000;
 const MAX_HEADERS = 200;
 const MAX_HEADER_VALUE = 64 * 1024;
 const MAX_URL = 8 * 1024;
+/** Containers nested deeper than this are counted, not kept (only the first few levels locate entries). */
+const MAX_TRACKED_DEPTH = 64;
 
 export interface HarHeader {
   name: string;
@@ -55,6 +57,8 @@ export class HarEntryTracker {
   readonly entries: HarEntry[] = [];
   dropped = 0;
   readonly #stack: Container[] = [];
+  /** Open containers below MAX_TRACKED_DEPTH: a file of `[[[[...` keeps a counter, not an object per byte. */
+  #untrackedDepth = 0;
   #inString = false;
   #escape = false;
   #stringIsKey = false;
@@ -107,12 +111,17 @@ export class HarEntryTracker {
       if (byte === QUOTE) {
         const top = this.#stack[this.#stack.length - 1];
         this.#inString = true;
-        this.#stringIsKey = top !== undefined && top.object && top.expectKey;
+        this.#stringIsKey = this.#untrackedDepth === 0 && top !== undefined && top.object && top.expectKey;
         this.#keyParts = [];
         this.#keyLength = 0;
       } else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) {
         const object = byte === 0x7b;
         const depth = this.#stack.length;
+        if (depth >= MAX_TRACKED_DEPTH) {
+          this.#untrackedDepth++;
+          i++;
+          continue;
+        }
         if (object && depth === 3 && this.#inEntries()) {
           this.#entryStart = base + i;
           entryFrom = i;
@@ -125,6 +134,8 @@ export class HarEntryTracker {
         if (object && depth === 4 && this.#entryStart >= 0 && this.#stack[3]?.key === 'request')
           this.#requestStart = base + i;
         this.#stack.push({ object, key: undefined, expectKey: object });
+      } else if (this.#untrackedDepth > 0) {
+        if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) this.#untrackedDepth--;
       } else if (byte === 0x7d /* } */ || byte === 0x5d /* ] */) {
         this.#stack.pop();
         const depth = this.#stack.length;

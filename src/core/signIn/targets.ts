@@ -3,7 +3,7 @@
 // issuer such as cognito-local's http://127.0.0.1:9229/local_abc, whose API is at the issuer's origin).
 import { parseCognitoIssuer, parseUserPoolId } from '../awsIdentifiers.ts';
 import type { SimConfig } from '../config/model.ts';
-import { isLoopbackHostname } from '../keys/keyUrls.ts';
+import { emulatorPoolOfIssuer } from '../emulatorIssuer.ts';
 
 export interface SignInTarget {
   poolId: string;
@@ -16,22 +16,6 @@ export interface SignInTarget {
 }
 
 const MAX_TARGETS = 50;
-
-/** An emulator issuer on loopback: its origin is the API, its last path segment the pool id. */
-function emulatorPool(issuer: string): { poolId: string; endpoint: string } | undefined {
-  if (issuer.length > 300) return undefined;
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' || !isLoopbackHostname(url.hostname)) return undefined;
-  const segments = url.pathname.split('/').filter((segment) => segment !== '');
-  const poolId = segments.length === 1 ? segments[0] : undefined;
-  if (poolId === undefined || !poolId.includes('_')) return undefined;
-  return { poolId, endpoint: `${url.origin}/` };
-}
 
 /** Every pool (with its clients) the configurations name, deduplicated by pool and endpoint. */
 export function signInTargets(configs: readonly SimConfig[]): SignInTarget[] {
@@ -61,7 +45,7 @@ export function signInTargets(configs: readonly SimConfig[]): SignInTarget[] {
     const cognito = parseCognitoIssuer(issuer);
     if (cognito) add(cognito.poolId, undefined, authorizer, clientIds);
     else {
-      const emulator = emulatorPool(issuer);
+      const emulator = emulatorPoolOfIssuer(issuer);
       if (emulator) add(emulator.poolId, emulator.endpoint, authorizer, clientIds);
     }
   };

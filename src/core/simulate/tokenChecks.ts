@@ -8,6 +8,8 @@ import { isIssuerOfPool, parseCognitoIssuer, poolIssuerOrPlaceholder } from '../
 import type { VerifyDeps } from '../keys/types.ts';
 import type { JsonObject, TokenReport, VerifyOptions } from '../types.ts';
 import type { AuthorizerConfig } from '../config/model.ts';
+import { emulatorPoolOfIssuer } from '../emulatorIssuer.ts';
+import { displayText } from '../keys/keyErrors.ts';
 import { jwtAudienceChecks, jwtIatCheck } from './jwtAuthorizerRules.ts';
 import type { TraceStep, UserKeyUrls } from './result.ts';
 import { step } from './result.ts';
@@ -62,6 +64,24 @@ function trustedIssuer(auth: AuthorizerConfig, iss: unknown): string | undefined
   if (typeof iss !== 'string') return undefined;
   if (auth.issuers?.includes(iss)) return iss;
   return (auth.userPools ?? []).some((pool) => isIssuerOfPool(iss, pool)) ? iss : undefined;
+}
+
+/**
+ * A template pool served by an emulator: `iss` is a loopback emulator issuer for one of the authorizer's pools AND
+ * the user gave its key URL (--jwks, authDebugger.jwksUrls). Never from the workspace alone; AWS itself would
+ * accept only the pool's cognito-idp issuer, and the trace says so.
+ */
+function emulatorIssuer(
+  auth: AuthorizerConfig,
+  iss: unknown,
+  keyUrls: UserKeyUrls | undefined,
+): string | undefined {
+  const emulator = emulatorPoolOfIssuer(iss);
+  if (emulator === undefined || typeof iss !== 'string') return undefined;
+  if (!(auth.userPools ?? []).includes(emulator.poolId)) return undefined;
+  const given =
+    keyUrls?.all !== undefined || (keyUrls?.byIssuer !== undefined && Object.hasOwn(keyUrls.byIssuer, iss));
+  return given ? iss : undefined;
 }
 
 function issuerFormatNote(issuer: string): string | undefined {
@@ -146,7 +166,9 @@ export async function verifyCognito(
 ): Promise<TokenVerdict & { issuer: string }> {
   const issuers = cognitoIssuers(auth);
   const iss = decoded.token.payload?.iss;
-  const trusted = trustedIssuer(auth, iss);
+  const emulator =
+    trustedIssuer(auth, iss) === undefined ? emulatorIssuer(auth, iss, ctx.keyUrls) : undefined;
+  const trusted = trustedIssuer(auth, iss) ?? emulator;
   const issuer = trusted ?? issuers[0] ?? '';
   const keySource = jwksSource(auth, issuer, ctx);
   // The method's scopes are compared by the simulator; the report shows them read the way this authorizer does.
@@ -165,6 +187,14 @@ export async function verifyCognito(
   if (note !== undefined) verdict.trace.unshift(step('token.iss', 'info', note));
   const partitionNote = trusted === undefined ? undefined : issuerPartitionNote(trusted);
   if (partitionNote !== undefined) verdict.trace.unshift(step('token.iss', 'warn', partitionNote));
+  if (emulator !== undefined)
+    verdict.trace.unshift(
+      step(
+        'token.iss',
+        'warn',
+        `${displayText(emulator, 120)} is an emulator issuer for pool ${emulatorPoolOfIssuer(emulator)?.poolId ?? ''}, trusted because you gave its key URL (--jwks or authDebugger.jwksUrls); API Gateway accepts only https://cognito-idp.REGION.amazonaws.com/POOL_ID for this pool (local emulation, not AWS behaviour)`,
+      ),
+    );
   if (issuers.length > 1) {
     verdict.trace.unshift(
       step(
