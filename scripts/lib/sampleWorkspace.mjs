@@ -191,7 +191,13 @@ export function sampleCases(data) {
       S('GET /v2/orders', 'expired.id', 'deny', 401, 'expired token'),
       S('POST /v2/orders', 'ada.access', 'deny', 403, 'scope orders/write missing'),
       S('GET /health', null, 'allow', 200, 'a route without authorizer'),
-      S('GET /profile', 'ada.id', 'allow', 200, "cognito-local's issuer for the template's pool, key URL given"),
+      S(
+        'GET /profile',
+        'ada.id',
+        'allow',
+        200,
+        "cognito-local's issuer for the template's pool, key URL given",
+      ),
       S('GET /profile', 'ada.access', 'deny', 401, 'access token on a method without scopes'),
     ],
     routes: [
@@ -256,6 +262,9 @@ authorizers:
     clientId: ${q(c.clientId)}
     onUnauthenticatedRequest: deny
     keyUrl: ${q(data.alb.keyUrl)}
+    # The IdP the authenticate-cognito action names: authdbg gateway verifies the ID token session against it.
+    issuer: ${q(c.issuer)}
+    jwks: ${q(c.jwksUrl)}
 
 routes:
   # REST API + Cognito

@@ -3,7 +3,7 @@
 import { explainExchange, parseExchange } from '../core/explain/response.ts';
 import type { ExplainContext, ResponseExplanation } from '../core/explain/response.ts';
 import { simulationReason } from '../core/explain/verdict.ts';
-import { redactToken } from '../core/redact.ts';
+import { redactText, redactToken } from '../core/redact.ts';
 import { matchRoute, parseRequestLine } from '../core/simulate/routeMatch.ts';
 import type { SimConfig } from '../core/config/model.ts';
 import { simulate } from '../core/simulate/simulate.ts';
@@ -99,8 +99,10 @@ function render(explanation: ResponseExplanation, many: boolean): string {
     lines.push(`Request:    ${explanation.request.method} ${explanation.request.path.slice(0, 200)}`);
   explanation.matches.forEach((match, index) => {
     const tags = [
-      match.quality === 'partial' ? `partial: no ${match.missing.join(', ')} header in the paste` : 'exact',
-      match.cause.source.kind === 'observed' ? 'observed behaviour' : 'documented',
+      match.quality === 'partial'
+        ? `partial match: no ${match.missing.join(', ')} header in the paste`
+        : 'matches exactly',
+      match.cause.source.kind === 'observed' ? 'observed behaviour' : 'documented by AWS',
       match.supportedBy === 'simulation'
         ? 'the simulation decided here'
         : match.supportedBy === 'route'
@@ -150,7 +152,7 @@ export async function runExplain(argv: string[], given: CliIo): Promise<number> 
         const unstaged = pathWithoutStage(config, method, path);
         if (unstaged !== undefined && !args.flags.has('json'))
           io.stderr(
-            `the stage is not part of the route: ${method} ${path.slice(0, 200)} is simulated as ${method} ${unstaged.slice(0, 200)}\n`,
+            `the stage is not part of the route: ${method} ${redactText(path).slice(0, 200)} is simulated as ${method} ${redactText(unstaged).slice(0, 200)}\n`,
           );
         route = `${method} ${unstaged ?? path}`;
       }
@@ -170,7 +172,7 @@ export async function runExplain(argv: string[], given: CliIo): Promise<number> 
       if (token !== undefined) context.simulation = result;
       if (!args.flags.has('json') && token !== undefined)
         io.stderr(
-          `simulated ${route.slice(0, 200)} with ${redactToken(token)}: ${result.decision} ${result.status} (${simulationReason(result).reason})\n`,
+          `simulated ${redactText(route).slice(0, 200)} with ${redactToken(token)}: ${result.decision} ${result.status} (${simulationReason(result).reason})\n`,
         );
     }
     explanations.push(explainExchange(exchange, context));

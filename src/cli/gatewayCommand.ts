@@ -92,6 +92,11 @@ function targetFromArgs(args: ParsedArgs): GatewayTarget {
     kind: 'lambda',
     url: httpUrl(text.slice('lambda:'.length), '--target lambda:'),
   };
+  // Without a function every request would be a 502: refuse at start instead.
+  if (functions.length === 0)
+    throw new UsageError(
+      'a lambda: target needs --function NAME (with sam local start-lambda, the template\'s logical id) or --function "ROUTE=NAME"',
+    );
   const perRoute: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const item of functions) {
     const eq = item.lastIndexOf('=');

@@ -2,7 +2,7 @@
 import { createHttpGet } from '../core/keys/httpGet.ts';
 import { createKeyStore } from '../core/keys/keyStore.ts';
 import { MAX_INPUT_BYTES } from '../core/inputParse.ts';
-import { runInspect, INSPECT_USAGE } from './inspectCommand.ts';
+import { runInspect } from './inspectCommand.ts';
 import { escapeForTerminal, escapeTerminalOutput } from '../core/textSafety.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
@@ -40,9 +40,7 @@ usage:
   authdbg scan [PATH|-]... [--json|--format sarif] [--fail-on live|invalid|expired]
                                                   every token in logs, HAR files and folders: live ones are leaks
   authdbg help COMMAND                            options of a command
-exit status: 0 valid/allowed, 1 invalid/denied, 2 usage or input error
-
-${INSPECT_USAGE}`;
+exit status: 0 valid/allowed, 1 invalid/denied, 2 usage or input error`;
 
 /** Run the CLI with injected IO; returns the exit status. Never throws. */
 export async function main(argv: string[], given: CliIo): Promise<number> {

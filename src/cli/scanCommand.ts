@@ -21,6 +21,11 @@ import { fileErrorCodeText } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
 import { readConfigOption } from './simulateCommand.ts';
+import { keyUrlBudget } from '../core/keys/cacheOnly.ts';
+
+/** Distinct key URLs one scan may fetch; tokens of further issuers are reported with their key check skipped. */
+const MAX_SCAN_KEY_URLS = 20;
+const SCAN_KEY_BUDGET_WHY = `this scan already fetched keys from ${MAX_SCAN_KEY_URLS} key URLs (the limit per scan; give --jwks for the issuer you mean)`;
 
 const VERSION = '0.1.0';
 
@@ -91,9 +96,12 @@ export async function runScan(argv: string[], given: CliIo): Promise<number> {
     io.stderr(`authdbg scan: skipped ${skipped.path}: ${fileErrorCodeText(skipped.reason)}\n`);
 
   const table = new TokenTable();
-  const verifier = new TokenVerifier(verify, { keys: io.keys }, format !== 'json');
+  // A hostile log may name thousands of pools: keys are fetched for the first MAX_SCAN_KEY_URLS only.
+  const keys = keyUrlBudget(io.keys, MAX_SCAN_KEY_URLS, SCAN_KEY_BUDGET_WHY);
+  const verifier = new TokenVerifier(verify, { keys }, format !== 'json');
   table.onNewEntry = (entry) => verifier.enqueue(entry);
-  const progress = io.stderrIsTty ? progressWriter(io) : undefined;
+  // The progress line's own control sequences (CR, erase line) go to the raw stderr; its text is escaped there.
+  const progress = io.stderrIsTty ? progressWriter(given) : undefined;
   const workerScript = join(__dirname, 'scanWorker.js');
   const totals = await scanInputs(listed.inputs, {
     table,
@@ -105,7 +113,7 @@ export async function runScan(argv: string[], given: CliIo): Promise<number> {
   });
   progress?.done();
   for (const error of totals.errors) io.stderr(`authdbg scan: ${error.path}: ${error.reason}\n`);
-  const report = await buildScanReport(table, totals, verifier, reportOptions, { keys: io.keys });
+  const report = await buildScanReport(table, totals, verifier, reportOptions, { keys });
 
   if (format === 'json') io.stdout(`${JSON.stringify(scanReportJson(report), null, 2)}\n`);
   else if (format === 'sarif') io.stdout(`${JSON.stringify(scanReportSarif(report, VERSION), null, 2)}\n`);
@@ -140,7 +148,11 @@ function stdinSource(io: CliIo): () => AsyncIterable<Buffer> {
   };
 }
 
-/** A one-line progress display on a terminal's stderr, at most five updates a second, erased at the end. */
+/**
+ * A one-line progress display on a terminal's stderr, at most five updates a second, erased at the end. `io` is
+ * the unescaped writer (terminalSafeIo would print CR and ESC as visible text): everything but the two control
+ * sequences goes through escapeForTerminal here.
+ */
 function progressWriter(io: CliIo): { update: (progress: ScanProgress) => void; done: () => void } {
   let last = 0;
   let shown = false;
@@ -154,13 +166,18 @@ function progressWriter(io: CliIo): { update: (progress: ScanProgress) => void; 
         progress.bytesKnown > 0
           ? ` ${Math.min(100, Math.floor((progress.bytesDone / progress.bytesKnown) * 100))}%`
           : '';
-      io.stderr(`\r\u001b[2Kscanning${percent} ${mib(progress.bytesDone)} ${progress.file.slice(-60)}`);
+      io.stderr(
+        `${ERASE_LINE}${escapeForTerminal(`scanning${percent} ${mib(progress.bytesDone)} ${progress.file.slice(-60)}`)}`,
+      );
     },
     done: () => {
-      if (shown) io.stderr('\r\u001b[2K');
+      if (shown) io.stderr(ERASE_LINE);
     },
   };
 }
+
+/** Carriage return, then erase the line (CSI 2 K). */
+const ERASE_LINE = '\r\u001b[2K';
 
 function mib(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -5,7 +5,7 @@ import { redactToken } from '../core/redact.ts';
 import { checkCognitoEndpoint, cognitoCall, cognitoEndpointForPool } from '../core/signIn/cognitoHttp.ts';
 import { answerChallenge, refreshTokens, signIn } from '../core/signIn/signIn.ts';
 import type { AppClient, AuthenticationResult, SignInFlow, SignInOutcome } from '../core/signIn/signIn.ts';
-import { isoTime } from '../core/timeFormat.ts';
+import { isoTime, relativeTime } from '../core/timeFormat.ts';
 import { parseUserPoolId } from '../core/awsIdentifiers.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
 import { readCappedText } from './fileRead.ts';
@@ -63,15 +63,21 @@ function describe(result: AuthenticationResult, nowMs: number, how: string): str
     claimText(result.IdToken, 'cognito:username') ?? claimText(result.AccessToken, 'username') ?? '?';
   const groups = claimText(result.IdToken, 'cognito:groups');
   const lines = [
-    `signed in as ${who} (${how})`,
+    `${how.startsWith('REFRESH') ? 'refreshed the tokens of' : 'signed in as'} ${who} (${how})`,
     `ID token      ${redactToken(result.IdToken)}`,
     `Access token  ${redactToken(result.AccessToken)}`,
   ];
   if (result.RefreshToken !== undefined)
     lines.push(`Refresh token <redacted, ${result.RefreshToken.length} characters>`);
-  lines.push(
-    `Expires       in ${Math.round(result.ExpiresIn / 60)} min${Number.isFinite(exp) ? ` (${isoTime(exp)})` : ''}; now ${isoTime(Math.floor(nowMs / 1000))}`,
-  );
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const expiresIn = `in ${Math.round(result.ExpiresIn / 60)} min`;
+  // ExpiresIn and the token's exp can disagree (cognito-local signs for 24 h but says 3600): show both then.
+  const expText = !Number.isFinite(exp)
+    ? `${expiresIn} (ExpiresIn)`
+    : Math.abs(exp - (nowSeconds + result.ExpiresIn)) <= 120
+      ? `${expiresIn} (${isoTime(exp)})`
+      : `${relativeTime(exp, nowSeconds)} by the ID token's exp (${isoTime(exp)}); Cognito's ExpiresIn says ${expiresIn}`;
+  lines.push(`Expires       ${expText}; now ${isoTime(nowSeconds)}`);
   if (groups !== undefined) lines.push(`Groups        ${groups}`);
   const scope = claimText(result.AccessToken, 'scope');
   if (scope !== undefined) lines.push(`Scopes        ${scope}`);
@@ -162,7 +168,9 @@ export async function runToken(argv: string[], given: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${endpoint.url.host}: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /ECONNREFUSED/.test(message) ? ' (nothing listens there: check --endpoint)' : '';
+    throw new UsageError(`cannot reach the Cognito API at ${endpoint.url.host}: ${message}${hint}`);
   }
 
   switch (outcome.kind) {

@@ -52,12 +52,19 @@ function invalidResult(text: string, message: string, reason: CheckReason = 'mal
   };
 }
 
-/** Signature bytes, decoded and checked canonical by decodeToken, so verification does not decode them again. */
-const signatureBytesOf = new WeakMap<DecodedToken, Buffer>();
+/**
+ * The signature bytes of the token decoded last (decoded and checked canonical by decodeToken): verification
+ * usually follows its decode directly, so it does not decode them again. One slot, not a map: nothing to look up
+ * or collect per token, and nothing held beyond the latest token.
+ */
+let lastSigned: DecodedToken | undefined;
+let lastSignature: Buffer | undefined;
 
-/** The decoded signature segment of a token (from its decode when there was one). */
+/** The decoded signature segment of a token (from its decode when it was the latest one). */
 export function signatureBytes(token: DecodedToken): Buffer {
-  return signatureBytesOf.get(token) ?? Buffer.from(token.signatureSegment, 'base64url');
+  if (token === lastSigned && lastSignature !== undefined) return lastSignature;
+  // The segment was checked canonical when the token was decoded: a plain decode gives the same bytes.
+  return Buffer.from(token.signatureSegment, 'base64url');
 }
 
 /**
@@ -69,9 +76,19 @@ const headerCache = new Map<string, SegmentJson & { ok: true }>();
 const MAX_CACHED_HEADERS = 64;
 const MAX_CACHED_HEADER_LENGTH = 2048;
 
+/**
+ * The header decoded last, checked first: comparing two strings stops at the first difference and needs no hash,
+ * while a map lookup hashes every character of a fresh segment (an ALB header is about 300 of them).
+ */
+let lastHeader: { segment: string; header: SegmentJson & { ok: true } } | undefined;
+
 function decodeHeaderSegment(segment: string): SegmentJson | undefined {
+  if (lastHeader !== undefined && lastHeader.segment === segment) return lastHeader.header;
   const cached = headerCache.get(segment);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    lastHeader = { segment, header: cached };
+    return cached;
+  }
   const bytes = strictDecode(segment);
   if (bytes === undefined) return undefined;
   const header = decodeJsonSegment(bytes, 'header');
@@ -89,6 +106,20 @@ function deepFreeze(value: JsonValue): void {
   Object.freeze(value);
   for (const item of Array.isArray(value) ? value : Object.values(value)) deepFreeze(item);
 }
+
+/**
+ * Where payload segments are decoded: their bytes become text at once (decodeJsonSegment) and decoding is
+ * synchronous, so one buffer serves every token. Sized for the largest token accepted, allocated on first use.
+ */
+let payloadBuffer: Buffer | undefined;
+
+function payloadScratch(): Buffer {
+  return (payloadBuffer ??= Buffer.allocUnsafe(Math.ceil(MAX_TOKEN_BYTES / 4) * 3));
+}
+
+/** The passed format checks, shared by every decode and frozen so that no report can change another's. */
+const FORMAT_PLAIN = Object.freeze(check('format', 'pass', 'three base64url segments'));
+const FORMAT_PADDED = Object.freeze(check('format', 'pass', 'three base64url segments (with "=" padding)'));
 
 /** Decode a compact JWS (or recognise a JWE) without verifying anything. Never throws. */
 export function decodeToken(text: string): DecodeResult {
@@ -108,23 +139,24 @@ export function decodeToken(text: string): DecodeResult {
       'JSON-serialized JWS is not supported: paste the compact form',
       'unsupported',
     );
-  const segments = trimmed.split('.');
-  if (segments.length === 5) return decodeJwe(trimmed, segments, emptyToken(trimmed));
-  if (segments.length !== 3) {
-    return invalidResult(trimmed, `a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
-  }
-  const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = segments;
+  // Three segments, found with three searches (no array); anything else is split to be named or read as a JWE.
+  const firstDot = trimmed.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : trimmed.indexOf('.', firstDot + 1);
+  if (secondDot === -1 || trimmed.includes('.', secondDot + 1)) return otherSegmentCount(trimmed);
+  const headerSegment = trimmed.slice(0, firstDot);
+  const payloadSegment = trimmed.slice(firstDot + 1, secondDot);
+  const signatureSegment = trimmed.slice(secondDot + 1);
   if (headerSegment === '' || payloadSegment === '')
     return invalidResult(trimmed, 'the header or payload segment is empty');
   const header = decodeHeaderSegment(headerSegment);
-  const payloadBytes = header === undefined ? undefined : strictDecode(payloadSegment);
+  const payloadBytes = header === undefined ? undefined : strictDecode(payloadSegment, payloadScratch());
   const signature = payloadBytes === undefined ? undefined : strictDecode(signatureSegment);
   if (header === undefined || payloadBytes === undefined || signature === undefined) {
     if (/\s/.test(trimmed)) return invalidResult(trimmed, 'the token contains whitespace inside it');
     const index = header === undefined ? 0 : payloadBytes === undefined ? 1 : 2;
     return invalidResult(
       trimmed,
-      `the ${SEGMENT_NAMES[index]} segment ${strictProblem(segments[index] ?? '')}`,
+      `the ${SEGMENT_NAMES[index]} segment ${strictProblem([headerSegment, payloadSegment, signatureSegment][index] ?? '')}`,
     );
   }
   const padded = trimmed.includes('=');
@@ -145,14 +177,11 @@ export function decodeToken(text: string): DecodeResult {
     signatureSegment,
     padded,
   };
-  signatureBytesOf.set(token, signature);
+  lastSigned = token;
+  lastSignature = signature;
   const result: DecodeResult = {
     token,
-    format: check(
-      'format',
-      'pass',
-      padded ? 'three base64url segments (with "=" padding)' : 'three base64url segments',
-    ),
+    format: padded ? FORMAT_PADDED : FORMAT_PLAIN,
     duplicateHeaderKeys: header.duplicates,
     duplicatePayloadKeys: payload.duplicates,
     tooDeep: header.tooDeep || payload.tooDeep,
@@ -162,6 +191,13 @@ export function decodeToken(text: string): DecodeResult {
   const problem = structuralProblem(result);
   if (problem) result.format = check('format', 'fail', problem.message, { reason: problem.reason });
   return result;
+}
+
+/** A token that is not three segments: a JWE (five), or a format failure that says how many it has. */
+function otherSegmentCount(trimmed: string): DecodeResult {
+  const segments = trimmed.split('.');
+  if (segments.length === 5) return decodeJwe(trimmed, segments, emptyToken(trimmed));
+  return invalidResult(trimmed, `a signed JWT has 3 dot-separated segments; this has ${segments.length}`);
 }
 
 type SegmentJson =

@@ -166,7 +166,11 @@ function parseHeaderBlock(lines: readonly string[], numbers?: readonly number[])
       continue;
     }
     if (!(TOKEN_HEADERS as readonly string[]).includes(name)) continue;
-    if (seen.has(name)) return { ok: false, message: `the ${name} header appears more than once` };
+    if (seen.has(name))
+      return {
+        ok: false,
+        message: `the ${name} header appears more than once: paste one request (every token of a log or HAR file: authdbg scan)`,
+      };
     seen.add(name);
     const result = readValue(value, name);
     if (!result.ok) return result;

@@ -26,6 +26,9 @@ export const SCAN_MAX_FILE_SETTING = 'scan.maxFileSizeMB';
 const DEFAULT_MAX_FILE_MB = 20;
 /** Files listed per scan (VS Code's findFiles cap). */
 export const MAX_SCAN_FILES = 20_000;
+/** Issuers whose keys one scan may fetch (a hostile repository may name thousands of fake pools). */
+const MAX_FETCHED_ISSUERS = 20;
+
 /** Distinct tokens verified between two yields to the event loop. */
 const VERIFY_BATCH = 50;
 
@@ -83,6 +86,9 @@ export class ScanTreeProvider implements vscode.TreeDataProvider<ScanNode>, vsco
   private worker: Worker | undefined;
   /** The last completed scan. */
   summary: ScanSummary | undefined;
+
+  /** Issuers whose keys this scan fetched (at most MAX_FETCHED_ISSUERS). */
+  private readonly fetchedIssuers = new Set<string>();
 
   constructor(
     private readonly workerPath: string,
@@ -157,6 +163,7 @@ export class ScanTreeProvider implements vscode.TreeDataProvider<ScanNode>, vsco
     cancel?: vscode.CancellationToken,
   ): Promise<ScanSummary> {
     this.stop();
+    this.fetchedIssuers.clear();
     const restricted = !networkAllowed();
     const uris = (await vscode.workspace.findFiles('**/*', undefined, MAX_SCAN_FILES)).filter(
       (uri) => uri.scheme === 'file',
@@ -276,7 +283,16 @@ export class ScanTreeProvider implements vscode.TreeDataProvider<ScanNode>, vsco
   }
 
   private async verifiedReport(token: string, decoded: ReturnType<typeof decodeToken>): Promise<TokenReport> {
-    const outcome = await this.verifier.inspect(token, { network: true, reload: false });
+    // A cloned repository may hold tokens of thousands of fake issuers: keys are fetched for the first
+    // MAX_FETCHED_ISSUERS issuers of a scan only; the others are checked against cached keys.
+    const payload = decoded.token.payload;
+    const header = decoded.token.header;
+    const issuerValue = payload?.['iss'] ?? header?.['signer'];
+    const issuer = typeof issuerValue === 'string' ? issuerValue.slice(0, 300) : '';
+    if (!this.fetchedIssuers.has(issuer) && this.fetchedIssuers.size < MAX_FETCHED_ISSUERS)
+      this.fetchedIssuers.add(issuer);
+    const network = this.fetchedIssuers.has(issuer);
+    const outcome = await this.verifier.inspect(token, { network, reload: false });
     if (outcome.ok && outcome.items[0]) return outcome.items[0].report;
     return decodedReport(decoded, nowSeconds());
   }

@@ -84,22 +84,52 @@ async function scanOne(
       });
     });
     const stream = createReadStream(task.path, { highWaterMark: READ_CHUNK_BYTES });
-    // .gz files are scanned decompressed, streamed (never a whole file in memory).
-    const source = task.path.endsWith('.gz') ? stream.pipe(createGunzip()) : stream;
-    const read = await scanChunks(source as AsyncIterable<Buffer>, scan);
-    return {
-      result: {
-        ...empty,
-        newlines: scan.newlines,
-        occurrences: scan.occurrences,
-        untracked: table.untracked - untrackedBefore,
-        tokens: [...touched.values()],
-      },
-      bytes: read,
+    // .gz files are scanned decompressed, streamed (never a whole file in memory), and the size cap counts the
+    // decompressed bytes: a small gzip bomb in a cloned repository would otherwise be read for minutes.
+    const gzip = task.path.endsWith('.gz');
+    const cap = { reached: false };
+    const source = gzip
+      ? capped(stream.pipe(createGunzip()) as AsyncIterable<Buffer>, maxFileBytes, cap)
+      : (stream as AsyncIterable<Buffer>);
+    let read: number;
+    try {
+      read = await scanChunks(source, scan);
+    } finally {
+      stream.destroy();
+    }
+    const result: ScanFileResult = {
+      ...empty,
+      newlines: scan.newlines,
+      occurrences: scan.occurrences,
+      untracked: table.untracked - untrackedBefore,
+      tokens: [...touched.values()],
     };
+    // What was read still counts (its tokens' ids are in the shared table); the error says where it stopped.
+    if (cap.reached)
+      result.error = `over the size cap after decompression: scanned the first ${maxFileBytes} bytes`;
+    return { result, bytes: read };
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
     return { result: { ...empty, error: failure.code ?? failure.message }, bytes: 0 };
+  }
+}
+
+/** The chunks up to `maxBytes` in total; `cap.reached` says the rest was left unread. */
+async function* capped(
+  chunks: AsyncIterable<Buffer>,
+  maxBytes: number,
+  cap: { reached: boolean },
+): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    const room = maxBytes - total;
+    if (chunk.length > room) {
+      if (room > 0) yield chunk.subarray(0, room);
+      cap.reached = true;
+      return;
+    }
+    total += chunk.length;
+    yield chunk;
   }
 }
 

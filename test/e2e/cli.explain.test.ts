@@ -80,6 +80,21 @@ describe('authdbg explain', () => {
     void CLIENT_ID;
   });
 
+  test('a REST invoke URL path carries the stage (/prod/orders): the route is matched without it', async () => {
+    const token = signToken({ alg: 'RS256', kid: rsa.kid }, accessClaims(), rsa.privateKey);
+    const paste = `> GET /prod/orders HTTP/1.1\n> Host: a1b2c3d4e5.execute-api.us-east-1.amazonaws.com\n> Authorization: Bearer ${token}\n>\n${REST_401.split(
+      '\n',
+    )
+      .map((l) => `< ${l}`)
+      .join('\n')}`;
+    const file = join(dir, 'curl-stage.txt');
+    writeFileSync(file, paste);
+    const run = await runCli(['explain', file, '--config', config, '--now', String(NOW)]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /\nReproduced: the simulation of this request answers the same\n/);
+    assert.match(run.stderr, /GET \/prod\/orders is simulated as GET \/orders/);
+  });
+
   test('a response no step produces exits 1; a route without a configuration is a usage error', async () => {
     const unknown = await runCli(['explain', '-'], 'HTTP/1.1 401 Unauthorized\n\nplease log in');
     assert.equal(unknown.status, 1);

@@ -535,6 +535,13 @@ describe('authdbg gateway: stopping', () => {
     await assert.rejects(fetch(`${extra.url}/orders/1`));
   });
 
+  test('a lambda: target without --function is refused at start, not a 502 per request', async () => {
+    await assert.rejects(
+      startGatewayCli(['--config', config, '--target', `lambda:${lambda.url}`, '--port', '0']),
+      /needs --function NAME/,
+    );
+  });
+
   test('a taken port is a usage error (exit 2), not a crash', async () => {
     const port = new URL(gateway.url).port;
     await assert.rejects(

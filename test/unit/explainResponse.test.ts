@@ -211,6 +211,14 @@ describe('explain: reading pastes', () => {
     assert.equal(explanation.matches[0]?.cause.source.kind, 'documented');
     // The pasted credential never comes back whole.
     assert.ok(!JSON.stringify(explanation).includes('c2lnbmF0dXJl'));
+    // Nor one in the request's query string.
+    const inQuery = parseExchange(
+      paste.replace('/me?x=1', '/me?id_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'),
+    );
+    assert.ok(inQuery.ok);
+    const queried = explainExchange(inQuery.exchanges[0]!);
+    assert.ok(!JSON.stringify(queried).includes('c2lnbmF0dXJl'), queried.request?.path);
+    assert.equal(queried.request?.path, '/me?id_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.<redacted>');
   });
 
   it('a header a proxy dropped makes the match partial, not absent', () => {

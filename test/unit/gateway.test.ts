@@ -266,6 +266,20 @@ describe('Lambda proxy responses', () => {
     assert.match(rest.problem ?? '', /no statusCode/);
   });
 
+  test('a deeply nested function response is mapped, not a thrown RangeError', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const bare = mapLambdaResponse('http-2.0', { status: 200, functionError: undefined, body: deep });
+    assert.equal(bare.status, 200);
+    assert.equal(bare.body.length, deep.length);
+    const badStatus = mapLambdaResponse('rest-proxy', {
+      status: 200,
+      functionError: undefined,
+      body: `{"statusCode":${deep}}`,
+    });
+    assert.equal(badStatus.status, 502);
+    assert.match(badStatus.problem ?? '', /statusCode/);
+  });
+
   test('a function error or an Invoke failure is the integration error of each front door', () => {
     const thrown = { status: 200, functionError: 'Unhandled', body: '{"errorMessage":"x"}' };
     assert.equal(mapLambdaResponse('rest-proxy', thrown).status, 502);

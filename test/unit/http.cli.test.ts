@@ -140,6 +140,7 @@ void describe('authdbg http', () => {
     const status = await runHttp([httpPath, '--config', configPath], run);
     assert.equal(status, 0, 'nothing denied');
     assert.match(run.out.join(''), /\{\{baseUrl\}\} is not defined/);
+    assert.match(run.err.join(''), /no --env given: .* not used \(environments: dev\)/);
   });
 
   it('--base-url maps a {{host}}-style prefix to the API', async () => {

@@ -493,3 +493,21 @@ describe('scan sources: worker threads', () => {
     );
   });
 });
+
+describe('authdbg scan: progress on a terminal', () => {
+  test('the progress line moves with real CR and erase-line; the file name in it is escaped', async () => {
+    const path = join(dir, 'progress\u001b]0;owned\u0007.log');
+    writeFileSync(path, logText());
+    const cli = { ...io(), stderrIsTty: true };
+    // Keys from the loopback harness: a derived Cognito key URL would leave the machine.
+    const code = await runScan([path, '--jwks', `${h.base}/jwks.json`, '--now', String(NOW), '--json'], cli);
+    assert.equal(code, 0);
+    const err = cli.err.join('');
+    assert.ok(err.startsWith('\r\u001b[2Kscanning'), JSON.stringify(err.slice(0, 40)));
+    assert.ok(err.endsWith('\r\u001b[2K'), 'the progress line is erased at the end');
+    assert.ok(!err.includes('\\u000d'), 'CR printed as visible text instead of moving the cursor');
+    // The name's own ESC and BEL never reach the terminal raw.
+    assert.ok(err.includes('progress\\u001b]0;owned\\u0007.log'), JSON.stringify(err));
+    assert.equal(err.replaceAll('\r\u001b[2K', '').includes('\u001b'), false);
+  });
+});

@@ -138,7 +138,7 @@ void describe('authdbg simulate', () => {
   const usage: [string, string[], RegExp][] = [
     ['no --config', ['--route', 'GET /a'], /--config FILE is required/],
     ['no --route', ['--config', 'authdebug.yaml'], /--route "METHOD \/path" is required/],
-    ['bad --route', ['--config', 'x', '--route', 'GET'], /--route route must look like/],
+    ['bad --route', ['--config', 'x', '--route', 'GET'], /--route must look like/],
     ['unknown option', ['--config', 'x', '--route', 'GET /a', '--nope'], /unknown option --nope/],
     ['bad --set', ['--config', 'CONFIG', '--route', 'GET /a', '--set', 'novalue'], /--set takes CLAIM=VALUE/],
     [

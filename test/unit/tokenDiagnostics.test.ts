@@ -143,14 +143,26 @@ describe('verify-path caches carry nothing from one token to another', () => {
     assert.equal(report.valid, false);
   });
 
-  test('each report gets its own key check object', async () => {
+  test('a shared passed check is frozen: no report can change what the next one says', async () => {
     const keys = keyStore();
     const a = await inspectToken(fresh, options, { keys });
     const b = await inspectToken(fresh, options, { keys });
-    const keyA = a.checks.find((c) => c.id === 'key');
-    const keyB = b.checks.find((c) => c.id === 'key');
-    assert.deepEqual(keyA, keyB);
-    assert.notEqual(keyA, keyB);
+    for (const id of ['format', 'alg', 'key', 'signature', 'claim_types'] as const) {
+      const checkA = a.checks.find((c) => c.id === id);
+      assert.ok(checkA && Object.isFrozen(checkA), id);
+      assert.deepEqual(
+        checkA,
+        b.checks.find((c) => c.id === id),
+      );
+      assert.throws(() => {
+        (checkA as { message: string }).message = 'changed';
+      });
+    }
+    const c = await inspectToken(fresh, options, { keys });
+    assert.deepEqual(c.checks, b.checks);
+    // The report's own list is its own: adding a check to one (as header blocks do) leaves the next alone.
+    a.checks.push({ id: 'identity', status: 'fail', message: 'added' });
+    assert.equal((await inspectToken(fresh, options, { keys })).checks.length, b.checks.length);
   });
 });
 
@@ -192,6 +204,30 @@ describe('scan tree: the worker scan and the collector', () => {
           ['b.log.gz', 2, 2, 1],
         ],
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the size cap counts decompressed bytes of a .gz (a gzip bomb is not read to its end)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authdbg-scantree-'));
+    try {
+      // 64 MiB of zeros compress to about 64 KiB: under the on-disk cap, far over it decompressed.
+      writeFileSync(
+        join(dir, 'bomb.log.gz'),
+        gzipSync(Buffer.concat([Buffer.from(`${fresh}\n`), Buffer.alloc(64 * 2 ** 20)])),
+      );
+      const messages: WorkerMessage[] = [];
+      const files = [{ index: 0, path: join(dir, 'bomb.log.gz'), file: 'bomb.log.gz' }];
+      await scanFiles({ files, maxFileBytes: 1024 * 1024 }, (m) => messages.push(m));
+      const done = messages.at(-1);
+      assert.equal(done?.type, 'done');
+      if (done?.type !== 'done') return;
+      assert.ok(done.bytes <= 1024 * 1024, `read ${done.bytes} decompressed bytes past a 1 MiB cap`);
+      const result = messages.flatMap((m) => (m.type === 'file' ? [m.result] : []))[0];
+      assert.match(result?.error ?? '', /size cap after decompression/);
+      // What was read before the cap still counts.
+      assert.equal(result?.tokens[0]?.text, fresh);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

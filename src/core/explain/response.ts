@@ -800,7 +800,12 @@ export function explainExchange(
     matches: ranked,
   };
   if (exchange.request)
-    explanation.request = { ...exchange.request, headers: redactedHeaders(exchange.request.headers) };
+    explanation.request = {
+      ...exchange.request,
+      // A token in the query (`?id_token=eyJ...`) or path leaves redacted, like the headers.
+      path: redactText(exchange.request.path),
+      headers: redactedHeaders(exchange.request.headers),
+    };
   if (ranked.length === 0) explanation.unmatched = unmatchedReason(response, responder);
   if (simulation) {
     explanation.reproduction = compareWithSimulation(simulation, response);

@@ -184,6 +184,8 @@ export interface SimulationReasonText {
 function checkFix(c: Check): string | undefined {
   if (c.id === 'exp' && c.reason === 'expired') return 'sign in again or refresh the token';
   if (c.id === 'key' && c.reason === 'not-cached') return 'fetch the keys (the signature was not checked)';
+  if (c.id === 'key' && c.reason === 'no-key-source')
+    return "give the issuer's key URL: --jwks URL, authDebugger.jwksUrls, or jwks: on the authorizer in authdebug.yaml";
   if (c.id === 'signer' && c.expected !== undefined)
     return `send the x-amzn-oidc-data of load balancer ${c.expected}, or set albArn to the one that signed this token`;
   if ((c.id === 'aud' || c.id === 'client_id') && c.reason === 'mismatch' && c.expected !== undefined)

@@ -48,6 +48,15 @@ function scalar(value: unknown): string | undefined {
   return undefined;
 }
 
+/** JSON text of a parsed value; the text as sent when it nests too deep to serialise again (RangeError). */
+function jsonText(value: unknown, asSent: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return asSent;
+  }
+}
+
 /** `headers` then `multiValueHeaders` (a name in both: the multi-value list wins, as the ALB documents). */
 function headersOf(response: Record<string, unknown>): HeaderField[] {
   const fields: HeaderField[] = [];
@@ -95,15 +104,19 @@ export function mapLambdaResponse(kind: BackendEventKind, answer: InvokeAnswer):
   const hasStatus = isRecord(value) && value.statusCode !== undefined;
   if (!hasStatus) {
     if (kind === 'http-2.0') {
-      const body = typeof value === 'string' ? value : JSON.stringify(value);
+      const body = typeof value === 'string' ? value : jsonText(value, answer.body);
       return { status: 200, headers: [['content-type', 'application/json']], body: Buffer.from(body) };
     }
     return failure('the function returned no statusCode (a proxy response needs one)');
   }
   const response = value as Record<string, unknown>;
-  const status = typeof response.statusCode === 'number' ? response.statusCode : Number(response.statusCode);
+  // Only a number or a numeric string: Number() of a nested array recurses through toString (RangeError).
+  const statusText = scalar(response.statusCode);
+  const status = typeof response.statusCode === 'number' ? response.statusCode : Number(statusText ?? NaN);
   if (!Number.isInteger(status) || status < 100 || status > 599)
-    return failure(`the function returned statusCode ${JSON.stringify(response.statusCode)?.slice(0, 20)}`);
+    return failure(
+      `the function returned statusCode ${(statusText ?? typeof response.statusCode).slice(0, 20)}`,
+    );
   const headers = headersOf(response);
   if (kind === 'http-2.0' && Array.isArray(response.cookies)) {
     for (const cookie of response.cookies)

@@ -13,6 +13,16 @@ export function isUuidKid(kid: unknown): kid is string {
 
 /** `{baseUrl}/{kid}` once the kid is a UUID and the base URL passes the fetching rules. */
 export function albKeyUrl(baseUrl: string, kid: unknown): KeyResult<string> {
+  // Pure, and asked twice per ALB verification with the same pair (peek, then fetch): one slot remembers it.
+  if (lastUrl !== undefined && lastUrl.baseUrl === baseUrl && lastUrl.kid === kid) return lastUrl.result;
+  const result = computeAlbKeyUrl(baseUrl, kid);
+  if (typeof kid === 'string') lastUrl = { baseUrl, kid, result };
+  return result;
+}
+
+let lastUrl: { baseUrl: string; kid: string; result: KeyResult<string> } | undefined;
+
+function computeAlbKeyUrl(baseUrl: string, kid: unknown): KeyResult<string> {
   if (!isUuidKid(kid)) {
     const shown = typeof kid === 'string' ? `"${displayText(kid, 80)}"` : typeof kid;
     return fail('invalid-kid', `ALB kid ${shown} is not a UUID; refusing to request a key for it`);

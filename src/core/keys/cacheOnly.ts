@@ -31,6 +31,30 @@ export function cacheOnlyKeys(store: KeyProvider, why: string): KeyProvider {
   };
 }
 
+/**
+ * A view of `store` that fetches at most `maxUrls` distinct key URLs (JWKS URLs and ALB key endpoints); for any
+ * other URL it answers from the cache only, with `why` (a scan of a hostile log naming 50,000 fake pools must not
+ * make 50,000 requests). URLs already fetched stay fetchable (refetch on an unknown kid, reload).
+ */
+export function keyUrlBudget(store: KeyProvider, maxUrls: number, why: string): KeyProvider {
+  const allowed = new Set<string>();
+  const offline = cacheOnlyKeys(store, why);
+  const admit = (key: string): boolean => {
+    if (allowed.has(key)) return true;
+    if (allowed.size >= maxUrls) return false;
+    allowed.add(key);
+    return true;
+  };
+  return {
+    jwks: (url, options) => (admit(`jwks ${url}`) ? store.jwks(url, options) : offline.jwks(url, options)),
+    albKey: (baseUrl, kid, options) =>
+      admit(`alb ${baseUrl}`) ? store.albKey(baseUrl, kid, options) : offline.albKey(baseUrl, kid, options),
+    peekJwks: (url) => store.peekJwks(url),
+    peekAlbKey: (baseUrl, kid) => store.peekAlbKey(baseUrl, kid),
+    clear: () => store.clear(),
+  };
+}
+
 function cachedOr(set: KeySet | undefined, otherwise: () => KeyResult<KeySet>): KeyResult<KeySet> {
   return set ? ok(set) : otherwise();
 }

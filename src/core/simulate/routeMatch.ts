@@ -18,8 +18,7 @@ export type RequestLine = { ok: true; method: string; path: string } | { ok: fal
 /** Read "METHOD /path"; the query string and fragment are not part of route matching. */
 export function parseRequestLine(text: string): RequestLine {
   const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(text);
-  if (!match)
-    return { ok: false, message: `route must look like "GET /orders/1" (got ${JSON.stringify(text)})` };
+  if (!match) return { ok: false, message: `must look like "GET /orders/1" (got ${JSON.stringify(text)})` };
   const method = (match[1] ?? '').toUpperCase();
   const target = match[2] ?? '';
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {

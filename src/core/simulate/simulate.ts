@@ -96,8 +96,11 @@ async function decide(
   const config: SimConfig = request.config;
   const line = parseRequestLine(request.route);
   if (!line.ok) {
-    run.add('request', 'fail', line.message);
-    return run.deny({ status: 400, body: JSON.stringify({ message: line.message }), headers: {} }, 'request');
+    run.add('request', 'fail', `the request line ${line.message}`);
+    return run.deny(
+      { status: 400, body: JSON.stringify({ message: `request line ${line.message}` }), headers: {} },
+      'request',
+    );
   }
   if (hasEdits(request.whatIf) && !hasToken(run)) {
     run.add('what-if', 'warn', 'claim edits need a token: ignored');

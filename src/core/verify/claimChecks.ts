@@ -13,6 +13,7 @@ import type { Check } from '../findings.ts';
 import { kindInSentence } from '../kindLabels.ts';
 import { trimTrailingSlashes } from '../textScan.ts';
 import type { JsonObject, TokenKind, VerifyOptions } from '../types.ts';
+import { LastPassed, fixed } from './sharedChecks.ts';
 import { show, shortText } from './showValue.ts';
 
 export function issCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
@@ -25,8 +26,7 @@ export function issCheck(kind: TokenKind, payload: JsonObject, options: VerifyOp
     });
   }
   if (options.issuer !== undefined) {
-    if (iss === options.issuer)
-      return check('iss', 'pass', 'issuer matches exactly', { actual: iss, expected: options.issuer });
+    if (iss === options.issuer) return issuerMatches.get(options.issuer, issuerPassed);
     return check(
       'iss',
       'fail',
@@ -81,10 +81,7 @@ export function audCheck(kind: TokenKind, payload: JsonObject, options: VerifyOp
       reason: 'not-applicable',
     });
   }
-  if (kind === 'alb-data')
-    return check('aud', 'skip', 'ALB tokens have no audience: signer and client identify them', {
-      reason: 'not-applicable',
-    });
+  if (kind === 'alb-data') return AUD_SKIP_ALB;
   if (!expected) {
     return check('aud', 'skip', 'not compared: no expected audience or client id given', {
       actual: aud === undefined ? undefined : show(aud),
@@ -114,14 +111,8 @@ export function audCheck(kind: TokenKind, payload: JsonObject, options: VerifyOp
 
 export function clientIdCheck(kind: TokenKind, payload: JsonObject, options: VerifyOptions): Check {
   const clientId = payload['client_id'];
-  if (kind === 'cognito-id')
-    return check('client_id', 'skip', 'ID tokens carry aud instead of client_id', {
-      reason: 'not-applicable',
-    });
-  if (kind === 'alb-data')
-    return check('client_id', 'skip', 'ALB tokens carry the client in their header', {
-      reason: 'not-applicable',
-    });
+  if (kind === 'cognito-id') return CLIENT_ID_SKIP_ID_TOKEN;
+  if (kind === 'alb-data') return CLIENT_ID_SKIP_ALB;
   const audCompared = kind !== 'cognito-access' && payload['aud'] !== undefined;
   const expected =
     kind === 'cognito-access'
@@ -167,10 +158,9 @@ export function tokenUseCheck(kind: TokenKind, payload: JsonObject, options: Ver
         reason: 'not-configured',
       });
     }
-    return check('token_use', 'skip', 'not a Cognito token', { reason: 'not-applicable' });
+    return TOKEN_USE_SKIP_NOT_COGNITO;
   }
-  if (use === expected)
-    return check('token_use', 'pass', `${expected} token, as expected`, { actual: expected, expected });
+  if (use === expected) return tokenUseMatches.get(expected, tokenUsePassed);
   const wrong =
     use === 'access' && expected === 'id'
       ? 'wrong token kind: this is an access token but an ID token is expected (e.g. an API Gateway Cognito authorizer on a method without OAuth scopes)'
@@ -186,16 +176,60 @@ export function tokenUseCheck(kind: TokenKind, payload: JsonObject, options: Ver
 
 /** RFC 7519 §4.1: `sub` and `jti` are strings (iss, aud and the NumericDates have checks of their own). */
 export function claimTypesCheck(payload: JsonObject): Check {
-  const problems = registeredClaimProblems(payload);
-  if (problems.length > 0) return check('claim_types', 'fail', problems.join('; '), { reason: 'malformed' });
-  const present = (['sub', 'jti'] as const).filter((name) => Object.hasOwn(payload, name));
-  if (present.length === 0) return check('claim_types', 'skip', 'no sub or jti claim', { reason: 'missing' });
-  return check(
-    'claim_types',
-    'pass',
-    `${present.join(' and ')} ${present.length > 1 ? 'are strings' : 'is a string'} (RFC 7519)`,
-  );
+  const hasSub = Object.hasOwn(payload, 'sub');
+  const hasJti = Object.hasOwn(payload, 'jti');
+  // registeredClaimProblems names the problems; strings (the usual case) have none, so it is asked only otherwise.
+  if ((hasSub && typeof payload['sub'] !== 'string') || (hasJti && typeof payload['jti'] !== 'string')) {
+    const problems = registeredClaimProblems(payload);
+    if (problems.length > 0)
+      return check('claim_types', 'fail', problems.join('; '), { reason: 'malformed' });
+  }
+  if (!hasSub && !hasJti) return CLAIM_TYPES_NONE;
+  return hasSub ? (hasJti ? CLAIM_TYPES_BOTH : CLAIM_TYPES_SUB) : CLAIM_TYPES_JTI;
 }
+
+// Passed checks that depend on one expected value only: the last one is kept (sharedChecks.ts).
+const issuerMatches = new LastPassed();
+const tokenUseMatches = new LastPassed();
+const signerMatches = new LastPassed();
+const clientMatches = new LastPassed();
+const issuerPassed = (issuer: string): Check =>
+  check('iss', 'pass', 'issuer matches exactly', { actual: issuer, expected: issuer });
+const tokenUsePassed = (use: string): Check =>
+  check('token_use', 'pass', `${use} token, as expected`, { actual: use, expected: use });
+const signerPassed = (arn: string): Check =>
+  check('signer', 'pass', 'signed by the expected load balancer', { actual: arn, expected: arn });
+const clientPassed = (id: string): Check =>
+  check('client', 'pass', 'app client matches', { actual: id, expected: id });
+
+// Checks whose every field is fixed: built once (sharedChecks.ts).
+const AUD_SKIP_ALB = fixed(
+  'aud',
+  'skip',
+  'ALB tokens have no audience: signer and client identify them',
+  'not-applicable',
+);
+const CLIENT_ID_SKIP_ID_TOKEN = fixed(
+  'client_id',
+  'skip',
+  'ID tokens carry aud instead of client_id',
+  'not-applicable',
+);
+const CLIENT_ID_SKIP_ALB = fixed(
+  'client_id',
+  'skip',
+  'ALB tokens carry the client in their header',
+  'not-applicable',
+);
+const TOKEN_USE_SKIP_NOT_COGNITO = fixed('token_use', 'skip', 'not a Cognito token', 'not-applicable');
+const CLAIM_TYPES_NONE = fixed('claim_types', 'skip', 'no sub or jti claim', 'missing');
+const SIGNER_SKIP_NOT_ALB = fixed('signer', 'skip', 'only ALB tokens have a signer', 'not-applicable');
+const CLIENT_SKIP_NOT_ALB = fixed('client', 'skip', 'only ALB tokens have a client header', 'not-applicable');
+
+// The passed claim_types checks: three fixed texts.
+const CLAIM_TYPES_BOTH = fixed('claim_types', 'pass', 'sub and jti are strings (RFC 7519)');
+const CLAIM_TYPES_SUB = fixed('claim_types', 'pass', 'sub is a string (RFC 7519)');
+const CLAIM_TYPES_JTI = fixed('claim_types', 'pass', 'jti is a string (RFC 7519)');
 
 /** Scopes for display: every usable `scope`/`scp` shape (the JWT authorizer's reading, the most inclusive). */
 export function tokenScopes(payload: JsonObject): string[] | undefined {
@@ -236,8 +270,7 @@ export function scopeCheck(kind: TokenKind, payload: JsonObject, options: Verify
 }
 
 export function signerCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions): Check {
-  if (kind !== 'alb-data')
-    return check('signer', 'skip', 'only ALB tokens have a signer', { reason: 'not-applicable' });
+  if (kind !== 'alb-data') return SIGNER_SKIP_NOT_ALB;
   const signer = header['signer'];
   if (options.albArn === undefined) {
     return check(
@@ -248,10 +281,7 @@ export function signerCheck(kind: TokenKind, header: JsonObject, options: Verify
     );
   }
   return signer === options.albArn
-    ? check('signer', 'pass', 'signed by the expected load balancer', {
-        actual: options.albArn,
-        expected: options.albArn,
-      })
+    ? signerMatches.get(options.albArn, signerPassed)
     : check('signer', 'fail', 'signed by a different load balancer', {
         actual: show(signer),
         expected: options.albArn,
@@ -260,8 +290,7 @@ export function signerCheck(kind: TokenKind, header: JsonObject, options: Verify
 }
 
 export function clientCheck(kind: TokenKind, header: JsonObject, options: VerifyOptions): Check {
-  if (kind !== 'alb-data')
-    return check('client', 'skip', 'only ALB tokens have a client header', { reason: 'not-applicable' });
+  if (kind !== 'alb-data') return CLIENT_SKIP_NOT_ALB;
   const client = header['client'];
   if (options.clientId === undefined)
     return check('client', 'skip', 'not compared: no client id given', {
@@ -269,7 +298,7 @@ export function clientCheck(kind: TokenKind, header: JsonObject, options: Verify
       reason: 'not-configured',
     });
   return client === options.clientId
-    ? check('client', 'pass', 'app client matches', { actual: options.clientId, expected: options.clientId })
+    ? clientMatches.get(options.clientId, clientPassed)
     : check('client', 'fail', 'the ALB authenticated with another app client', {
         actual: show(client),
         expected: options.clientId,

@@ -78,7 +78,9 @@ export async function inspectDecoded(
   deps: VerifyDeps,
 ): Promise<TokenReport> {
   const { checks, warnings } = await verifyDecoded(decoded, options, deps);
-  return buildReport(decoded, checks, [...lintToken(decoded, options.now), ...warnings], options.now);
+  const lints = lintToken(decoded, options.now);
+  if (warnings.length > 0) lints.push(...warnings);
+  return buildReport(decoded, checks, lints, options.now);
 }
 
 /** Decode and verify one compact token. */

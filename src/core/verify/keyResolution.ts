@@ -10,6 +10,7 @@ import type { KeyError, KeyResult, KeySet, VerificationKey, VerifyDeps } from '.
 import { HMAC_ALGORITHMS, describe, keyMismatch } from '../signature.ts';
 import type { DecodedToken, KeySource, VerifyOptions } from '../types.ts';
 import { publicKeyMaterial, weakSecretReason } from '../weakSecrets.ts';
+import { LastPassed } from './sharedChecks.ts';
 import { show, shortText } from './showValue.ts';
 
 /** The key check plus what the signature check needs: one public key or one secret, or neither. */
@@ -20,7 +21,26 @@ export interface ResolvedKeys {
   secret: Uint8Array | undefined;
   /** Set when the kid names no key of the set. */
   noMatchingKid: string | undefined;
+  /** The kid check once the kid named the selected key (built with the selection, shared and frozen). */
+  kidMatched?: Check;
 }
+
+/** The last kid found to be a UUID: the kid check and the key lookup both ask, and an ALB reuses its kid. */
+let lastUuidKid: string | undefined;
+
+function isUuidKidRemembered(kid: string): boolean {
+  if (kid === lastUuidKid) return true;
+  if (!isUuidKid(kid)) return false;
+  lastUuidKid = kid;
+  return true;
+}
+
+// The passed kid checks for the last kid (tokens of one key share it), shared and frozen.
+const uuidKidPassed = new LastPassed();
+const kidPresent = new LastPassed();
+const uuidKidCheck = (kid: string): Check => check('kid', 'pass', 'UUID kid', { actual: kid });
+const kidPresentCheck = (kid: string): Check =>
+  check('kid', 'pass', 'kid present', { actual: shortText(kid) });
 
 export function kidCheck(token: DecodedToken, options: VerifyOptions): Check {
   const kid = token.header?.['kid'];
@@ -31,7 +51,7 @@ export function kidCheck(token: DecodedToken, options: VerifyOptions): Check {
         actual: show(kid),
         reason: kid === undefined ? 'missing' : 'malformed',
       });
-    if (!isUuidKid(kid)) {
+    if (!isUuidKidRemembered(kid)) {
       return check(
         'kid',
         'fail',
@@ -39,7 +59,7 @@ export function kidCheck(token: DecodedToken, options: VerifyOptions): Check {
         { actual: shortText(kid), reason: 'malformed' },
       );
     }
-    return check('kid', 'pass', 'UUID kid', { actual: kid });
+    return uuidKidPassed.get(kid, uuidKidCheck);
   }
   if (source === 'pem' || source === 'secret') {
     return check('kid', 'skip', 'a single key was given: the kid is not used to select it', {
@@ -53,7 +73,7 @@ export function kidCheck(token: DecodedToken, options: VerifyOptions): Check {
     });
   if (typeof kid !== 'string')
     return check('kid', 'fail', 'kid must be a string', { actual: show(kid), reason: 'malformed' });
-  return check('kid', 'pass', 'kid present', { actual: shortText(kid) });
+  return kidPresent.get(kid, kidPresentCheck);
 }
 
 /** Once the keys are known, a kid that passed may turn out to name no key of the set. */
@@ -62,6 +82,7 @@ export function refineKid(kid: Check, keys: ResolvedKeys): Check {
   if (keys.noMatchingKid)
     return check('kid', 'fail', keys.noMatchingKid, { actual: kid.actual, reason: 'mismatch' });
   if (kid.status === 'pass' && keys.key?.kid !== undefined) {
+    if (keys.kidMatched !== undefined && keys.kidMatched.actual === kid.actual) return keys.kidMatched;
     return check('kid', 'pass', `matches a key in ${keys.sourceLabel}`, { actual: kid.actual });
   }
   return kid;
@@ -151,9 +172,7 @@ export async function resolveKeys(
       label = source.url;
       result = await keyProvider.jwks(
         source.url,
-        kid === undefined
-          ? { reload: options.reloadKeys === true }
-          : { kid, reload: options.reloadKeys === true },
+        kid === undefined ? reloadOption(options) : { kid, reload: options.reloadKeys === true },
       );
       break;
     case 'alb': {
@@ -164,10 +183,10 @@ export async function resolveKeys(
           'no ALB key endpoint: the signer ARN names no region; give the key URL',
           'no-key-source',
         );
-      if (kid === undefined || !isUuidKid(kid))
+      if (kid === undefined || !isUuidKidRemembered(kid))
         return none('skip', 'not fetched: the kid is not a UUID', 'depends', base);
-      label = `${base}/${kid}`;
-      result = await keyProvider.albKey(base, kid, { reload: options.reloadKeys === true });
+      label = albLabel(base, kid);
+      result = await keyProvider.albKey(base, kid, reloadOption(options));
       break;
     }
     case 'jwks':
@@ -187,7 +206,7 @@ export async function resolveKeys(
     return none('fail', result.error.message, reason, label);
   }
   const set = result.value;
-  warnings.push(...set.warnings);
+  if (set.warnings.length > 0) warnings.push(...set.warnings);
   if (set.stale) {
     warnings.push(
       warning(
@@ -204,14 +223,43 @@ export async function resolveKeys(
   return selectedKey(set, alg, kid, source.type === 'pem', label);
 }
 
-/** Per key set (its identity changes on every refetch), the selection for each (alg, kid, label). */
-const selections = new WeakMap<KeySet, Map<string, ResolvedKeys>>();
-/** Kids come from tokens: a flood of distinct unknown kids must not grow the memo without bound. */
-const MAX_SELECTIONS_PER_SET = 64;
+const RELOAD = Object.freeze({ reload: true });
+const NO_RELOAD = Object.freeze({ reload: false });
+
+/** The key provider's options without a kid: one of two constants instead of an object per lookup. */
+function reloadOption(options: VerifyOptions): { reload: boolean } {
+  return options.reloadKeys === true ? RELOAD : NO_RELOAD;
+}
+
+/** The last ALB key label: one string per base and kid, so the selection memo finds it without rehashing. */
+let lastAlbLabel: { base: string; kid: string; label: string } | undefined;
+
+function albLabel(base: string, kid: string): string {
+  if (lastAlbLabel === undefined || lastAlbLabel.base !== base || lastAlbLabel.kid !== kid)
+    lastAlbLabel = { base, kid, label: `${base}/${kid}` };
+  return lastAlbLabel.label;
+}
+
+type SelectionMemo = Map<string, Map<string, Map<string | undefined, ResolvedKeys>>>;
+/**
+ * Per key set (its identity changes on every refetch), the selection for each label, alg and kid (undefined: no
+ * kid), one memo for sets searched by kid and one for single given keys. Nested maps, not a joined key: the
+ * strings come from the (cached) header and the options, so their hashes are reused.
+ */
+const selections = new WeakMap<KeySet, SelectionMemo>();
+const singleKeySelections = new WeakMap<KeySet, SelectionMemo>();
+/**
+ * Kids come from tokens: a flood of distinct unknown kids must not grow the memo without bound. A set has one
+ * label in practice (its URL or source label) and algs are from the short supported list.
+ */
+const MAX_KIDS = 64;
+const MAX_LABELS = 4;
+const MAX_ALGS = 16;
 
 /**
- * Select and vet the key of `set` for this alg and kid (a single given key is not selected by kid). The answer depends on nothing else, and tokens of
- * one issuer share it, so it is remembered per set; each caller gets its own copy of the check.
+ * Select and vet the key of `set` for this alg and kid (a single given key is not selected by kid). The answer
+ * depends on nothing else, and tokens of one issuer share it, so it is remembered per set. It is frozen, its
+ * check included: every caller shares it and none can change it for the next token.
  */
 function selectedKey(
   set: KeySet,
@@ -220,19 +268,36 @@ function selectedKey(
   singleKey: boolean,
   label: string,
 ): ResolvedKeys {
-  let memo = selections.get(set);
-  if (memo === undefined) {
-    memo = new Map();
-    selections.set(set, memo);
+  const memos = singleKey ? singleKeySelections : selections;
+  let byLabel = memos.get(set);
+  if (byLabel === undefined) {
+    byLabel = new Map();
+    memos.set(set, byLabel);
   }
-  const memoKey = `${alg}\u0000${kid === undefined ? '-' : `+${kid}`}\u0000${singleKey ? 1 : 0}${label}`;
-  let resolved = memo.get(memoKey);
+  let byAlg = byLabel.get(label);
+  if (byAlg === undefined) {
+    if (byLabel.size >= MAX_LABELS) byLabel.clear();
+    byAlg = new Map();
+    byLabel.set(label, byAlg);
+  }
+  let byKid = byAlg.get(alg);
+  if (byKid === undefined) {
+    if (byAlg.size >= MAX_ALGS) byAlg.clear();
+    byKid = new Map();
+    byAlg.set(alg, byKid);
+  }
+  let resolved = byKid.get(kid);
   if (resolved === undefined) {
-    resolved = selectFromSet(set, alg, kid, singleKey, label);
-    if (memo.size >= MAX_SELECTIONS_PER_SET) memo.clear();
-    memo.set(memoKey, resolved);
+    resolved = freezeResolved(selectFromSet(set, alg, kid, singleKey, label));
+    if (byKid.size >= MAX_KIDS) byKid.clear();
+    byKid.set(kid, resolved);
   }
-  return { ...resolved, check: { ...resolved.check } };
+  return resolved;
+}
+
+function freezeResolved(resolved: ResolvedKeys): ResolvedKeys {
+  Object.freeze(resolved.check);
+  return Object.freeze(resolved);
 }
 
 function selectFromSet(
@@ -280,6 +345,13 @@ function selectFromSet(
     key,
     secret: undefined,
     noMatchingKid: undefined,
+    ...(kid === undefined || key.kid === undefined
+      ? {}
+      : {
+          kidMatched: Object.freeze(
+            check('kid', 'pass', `matches a key in ${label}`, { actual: shortText(kid) }),
+          ),
+        }),
   };
 }
 
@@ -344,8 +416,15 @@ function derivedJwksUrl(iss: unknown): string | undefined {
   return url;
 }
 
+/** The last signer ARN and the regional key endpoint it names (tokens of one load balancer share both). */
+let lastAlbBase: { arn: string; base: string | undefined } | undefined;
+
 function defaultAlbBase(token: DecodedToken, options: VerifyOptions): string | undefined {
   const arn = options.albArn ?? token.header?.['signer'];
-  const region = typeof arn === 'string' ? regionFromAlbArn(arn) : undefined;
-  return region ? albKeyBaseUrl(region) : undefined;
+  if (typeof arn !== 'string') return undefined;
+  if (lastAlbBase?.arn !== arn) {
+    const region = regionFromAlbArn(arn);
+    lastAlbBase = { arn, base: region ? albKeyBaseUrl(region) : undefined };
+  }
+  return lastAlbBase.base;
 }

@@ -20,44 +20,59 @@ export function expCheck(
   now: number,
   skew: number,
 ): Check {
-  const sources: [string, JsonValue | undefined][] = [['exp', payload['exp']]];
-  if (kind === 'alb-data') sources.unshift(['header exp', header['exp']]);
-  const required = kind !== 'jwt';
-  let latest: Check | undefined;
-  for (const [name, raw] of sources) {
-    const parsed = numericDate(raw);
-    if (parsed === undefined) {
-      if (name === 'exp' && kind === 'alb-data' && latest) continue;
-      if (name === 'header exp') continue;
-      return required
-        ? check(
-            'exp',
-            'fail',
-            `no exp: ${kind === 'alb-data' ? 'ALB tokens' : 'Cognito and API Gateway'} require it`,
-            { reason: 'missing' },
-          )
-        : check('exp', 'warn', 'no exp: this token never expires', { reason: 'missing' });
-    }
-    if ('problem' in parsed)
-      return check('exp', 'fail', `${name} ${parsed.problem}`, { actual: show(raw), reason: 'malformed' });
-    const exp = parsed.value;
-    if (exp <= now - skew) {
-      return check(
+  // ALB tokens may carry exp in the header as well: it is checked first and either one may be missing.
+  const headerExp = kind === 'alb-data' ? header['exp'] : undefined;
+  if (headerExp !== undefined) {
+    const failed = expFailure('header exp', headerExp, now, skew);
+    if (failed) return failed;
+  }
+  const exp = payload['exp'];
+  if (exp !== undefined) return expFailure('exp', exp, now, skew) ?? expPassed(exp as number, now, skew);
+  // The header's passed check is only worded when it is the one reported.
+  if (headerExp !== undefined) return expPassed(headerExp as number, now, skew);
+  return kind !== 'jwt'
+    ? check(
         'exp',
         'fail',
-        `${name === 'exp' ? 'expired' : 'the ALB header expired'} ${relativeTime(exp, now)}`,
-        { actual: isoTime(exp), expected: `after ${isoTime(now - skew)}`, reason: 'expired' },
-      );
-    }
-    const note = exp <= now ? ` (within the ${skew} s clock skew)` : '';
-    latest = check('exp', 'pass', `expires ${relativeTime(exp, now)}${note}`);
-  }
-  return latest ?? check('exp', 'fail', 'no exp', { reason: 'missing' });
+        `no exp: ${kind === 'alb-data' ? 'ALB tokens' : 'Cognito and API Gateway'} require it`,
+        { reason: 'missing' },
+      )
+    : check('exp', 'warn', 'no exp: this token never expires', { reason: 'missing' });
 }
+
+/** The failed exp check when `raw` (present) is not a usable NumericDate or is past, else undefined. */
+function expFailure(
+  name: 'exp' | 'header exp',
+  raw: JsonValue,
+  now: number,
+  skew: number,
+): Check | undefined {
+  const parsed = numericDate(raw);
+  if (parsed !== undefined && 'problem' in parsed)
+    return check('exp', 'fail', `${name} ${parsed.problem}`, { actual: show(raw), reason: 'malformed' });
+  if (typeof raw !== 'number' || raw > now - skew) return undefined;
+  return check(
+    'exp',
+    'fail',
+    `${name === 'exp' ? 'expired' : 'the ALB header expired'} ${relativeTime(raw, now)}`,
+    { actual: isoTime(raw), expected: `after ${isoTime(now - skew)}`, reason: 'expired' },
+  );
+}
+
+/** The passed exp check of a NumericDate that expFailure accepted. */
+function expPassed(exp: number, now: number, skew: number): Check {
+  const note = exp <= now ? ` (within the ${skew} s clock skew)` : '';
+  return check('exp', 'pass', `expires ${relativeTime(exp, now)}${note}`);
+}
+
+// Checks for absent claims: fixed texts, built once, shared and frozen.
+const NBF_ABSENT = Object.freeze(check('nbf', 'skip', 'no nbf claim', { reason: 'missing' }));
+const IAT_ABSENT_SKIP = Object.freeze(check('iat', 'skip', 'no iat claim', { reason: 'missing' }));
+const IAT_ABSENT_WARN = Object.freeze(check('iat', 'warn', 'no iat claim', { reason: 'missing' }));
 
 export function nbfCheck(payload: JsonObject, now: number, skew: number): Check {
   const parsed = numericDate(payload['nbf']);
-  if (parsed === undefined) return check('nbf', 'skip', 'no nbf claim', { reason: 'missing' });
+  if (parsed === undefined) return NBF_ABSENT;
   if ('problem' in parsed)
     return check('nbf', 'fail', `nbf ${parsed.problem}`, {
       actual: show(payload['nbf']),
@@ -80,10 +95,7 @@ export function nbfCheck(payload: JsonObject, now: number, skew: number): Check 
 
 export function iatCheck(kind: TokenKind, payload: JsonObject, now: number, skew: number): Check {
   const parsed = numericDate(payload['iat']);
-  if (parsed === undefined)
-    return check('iat', kind === 'jwt' || kind === 'alb-data' ? 'skip' : 'warn', 'no iat claim', {
-      reason: 'missing',
-    });
+  if (parsed === undefined) return kind === 'jwt' || kind === 'alb-data' ? IAT_ABSENT_SKIP : IAT_ABSENT_WARN;
   if ('problem' in parsed)
     return check('iat', 'fail', `iat ${parsed.problem}`, {
       actual: show(payload['iat']),

@@ -102,8 +102,9 @@ function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; 
       alg: undefined,
     };
   }
-  const allowed = allowedAlgorithms(token.kind, options);
-  const expected = allowed.join(', ');
+  const defaults = options.algorithms ? undefined : defaultAlgorithms(token.kind, options);
+  const allowed = defaults?.list ?? allowedAlgorithms(token.kind, options);
+  const expected = defaults?.expected ?? allowed.join(', ');
   if (!allowed.includes(alg)) {
     const hmacWithoutSecret = options.keySource?.type !== 'secret' && HMAC_ALGORITHMS.includes(alg);
     const why = hmacWithoutSecret
@@ -119,13 +120,38 @@ function algCheck(token: DecodedToken, options: VerifyOptions): { check: Check; 
       alg: undefined,
     };
   }
-  return {
-    check: check('alg', 'pass', `${alg} is allowed for ${kindInSentence(token.kind)}`, {
+  let passed = defaults?.passed.get(alg);
+  if (passed === undefined) {
+    passed = check('alg', 'pass', `${alg} is allowed for ${kindInSentence(token.kind)}`, {
       actual: alg,
       expected,
-    }),
-    alg,
-  };
+    });
+    // Only allowed algs get here, so the memo holds at most the default list.
+    if (defaults) defaults.passed.set(alg, Object.freeze(passed));
+  }
+  return { check: passed, alg };
+}
+
+/** A kind's default algorithms, their text, and the passed alg check for each (shared and frozen). */
+interface DefaultAlgorithms {
+  list: readonly string[];
+  expected: string;
+  passed: Map<string, Check>;
+}
+
+const defaultAlgorithmsMemo = new Map<string, DefaultAlgorithms>();
+
+/** allowedAlgorithms without `options.algorithms`, which depends on the kind and "secret or not" only. */
+function defaultAlgorithms(kind: TokenKind, options: VerifyOptions): DefaultAlgorithms {
+  const memoKey = options.keySource?.type === 'secret' ? `secret ${kind}` : kind;
+  let defaults = defaultAlgorithmsMemo.get(memoKey);
+  if (defaults === undefined) {
+    const list = Object.freeze(allowedAlgorithms(kind, { ...options, algorithms: undefined }));
+    defaults = { list, expected: list.join(', '), passed: new Map() };
+    // Kinds are a closed set: at most twice their number of entries.
+    defaultAlgorithmsMemo.set(memoKey, defaults);
+  }
+  return defaults;
 }
 
 /** RS256 for Cognito, ES256 for ALB blobs, HS* only with a secret, `none` never. */
@@ -152,6 +178,19 @@ function signatureCheck(token: DecodedToken, alg: string | undefined, keys: Reso
   else if (keys.key) outcome = verifyWithKey(alg, token.signingInput, signature, keys.key.keyObject);
   else return check('signature', 'fail', 'not verified: no usable key', { reason: 'depends' });
   if (!outcome.ok) return check('signature', 'fail', outcome.message, { reason: outcome.reason });
-  const over = token.padded ? ' (over the padded segments, as the ALB signs)' : '';
-  return check('signature', 'pass', `valid ${alg} signature${over}`);
+  return passedSignature(alg, token.padded);
+}
+
+/** Passed signature checks by alg (only algs that verified get here: a short list) and padding, shared and frozen. */
+const passedSignatures = [new Map<string, Check>(), new Map<string, Check>()] as const;
+
+function passedSignature(alg: string, padded: boolean): Check {
+  const memo = passedSignatures[padded ? 1 : 0];
+  let passed = memo.get(alg);
+  if (passed === undefined) {
+    const over = padded ? ' (over the padded segments, as the ALB signs)' : '';
+    passed = Object.freeze(check('signature', 'pass', `valid ${alg} signature${over}`));
+    memo.set(alg, passed);
+  }
+  return passed;
 }
