@@ -9,12 +9,23 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 
 /** Run a command by its palette title (F1); resolves with performance.now() when Enter was pressed. */
 export async function runCommand(page: Page, title: string): Promise<number> {
-  // A focused webview iframe keeps the keyboard; hand focus back to the workbench first.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  // The palette can close again while the workbench settles (a webview taking focus, a layout change): open it
+  // and type, and if the input is gone or inert, close whatever is open and try again.
+  for (let attempt = 1; ; attempt++) {
+    // A focused webview iframe keeps the keyboard; hand focus back to the workbench first.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
   // Click the row whose label is exactly the title (Enter would run whatever row is on top).
   const row = page
     .locator('.quick-input-list .monaco-list-row')
