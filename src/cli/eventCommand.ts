@@ -4,15 +4,13 @@ import { simulationReason } from '../core/explain/verdict.ts';
 import { redactText } from '../core/redact.ts';
 import { buildBackendEvent } from '../core/simulate/backendEvent.ts';
 import type { BackendEventKind, BackendEventOptions } from '../core/simulate/backendEvent.ts';
-import type { SimulationRequest } from '../core/simulate/result.ts';
-import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { escapeForTerminal } from '../core/textSafety.ts';
-import { numberOption, optionValue, parseArgs } from './args.ts';
+import { optionValue, parseArgs } from './args.ts';
 import { fileErrorText } from './fileRead.ts';
 import { EXIT, UsageError, terminalSafeIo } from './io.ts';
 import type { CliIo } from './io.ts';
-import { namedValues, readConfigOption } from './simulateCommand.ts';
+import { simulationFromArgs } from './simulateCommand.ts';
 
 const EVENT_NAMES: Record<BackendEventKind, string> = {
   'rest-proxy': 'REST API proxy event',
@@ -73,10 +71,6 @@ export async function runEvent(argv: string[], given: CliIo): Promise<number> {
   }
   if (args.positionals.length > 1)
     throw new UsageError('event takes one TOKEN (quote it, or use - for stdin)');
-  const routeText = optionValue(args, 'route');
-  if (routeText === undefined) throw new UsageError('--route "METHOD /path" is required');
-  const line = parseRequestLine(routeText);
-  if (!line.ok) throw new UsageError(`--route ${line.message}`);
   const payloadVersion = payloadOption(optionValue(args, 'payload'));
   const out = optionValue(args, 'out');
   const unredacted = args.flags.has('unredacted');
@@ -84,30 +78,8 @@ export async function runEvent(argv: string[], given: CliIo): Promise<number> {
     throw new UsageError('--unredacted needs --out FILE: whole tokens are never printed to the terminal');
   if (out !== undefined && io.writeTextFile === undefined)
     throw new UsageError('--out is not available here');
-  const config = await readConfigOption(optionValue(args, 'config'), io);
-  const authorizer = optionValue(args, 'authorizer');
-  if (
-    authorizer !== undefined &&
-    authorizer !== 'none' &&
-    authorizer !== 'iam' &&
-    !Object.hasOwn(config.authorizers, authorizer)
-  ) {
-    throw new UsageError(`--authorizer ${authorizer} is not in ${config.file}`);
-  }
-  const positional = args.positionals[0];
-  const token = positional === undefined ? undefined : positional === '-' ? await io.readStdin() : positional;
-  const now = numberOption(args, 'now', -1e10, 1e12) ?? io.nowMs() / 1000;
-  const request: SimulationRequest = { config, route: routeText };
-  if (token !== undefined) request.token = token;
-  if (authorizer !== undefined) request.authorizer = authorizer;
-  const stageVariables = namedValues(args, 'stage-var');
-  if (stageVariables) request.stageVariables = stageVariables;
-  const contextValues = namedValues(args, 'context-var');
-  if (contextValues) request.contextValues = contextValues;
-  const jwks = optionValue(args, 'jwks');
-  const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {
-    keys: io.keys,
-  });
+  const { request, options: simulation, now } = await simulationFromArgs(args, io);
+  const result = await simulate(request, simulation, { keys: io.keys });
   const options: BackendEventOptions = { now, albMultiValue: args.flags.has('alb-multi-value') };
   if (payloadVersion !== undefined) options.payloadVersion = payloadVersion;
   const body = optionValue(args, 'body');

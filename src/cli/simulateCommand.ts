@@ -2,7 +2,13 @@
 import { simulationReason } from '../core/explain/verdict.ts';
 import { loadConfig } from '../core/iac/loadConfig.ts';
 import type { SimConfig } from '../core/config/model.ts';
-import type { SimulationResult, TraceStatus, WhatIfEdits } from '../core/simulate/result.ts';
+import type {
+  SimulationOptions,
+  SimulationRequest,
+  SimulationResult,
+  TraceStatus,
+  WhatIfEdits,
+} from '../core/simulate/result.ts';
 import { parseRequestLine } from '../core/simulate/routeMatch.ts';
 import { simulate } from '../core/simulate/simulate.ts';
 import { numberOption, optionValue, parseArgs } from './args.ts';
@@ -170,25 +176,18 @@ export function renderSimulation(result: SimulationResult): string {
   return lines.join('\n');
 }
 
-/** Run `authdbg simulate`. */
-export async function runSimulate(argv: string[], given: CliIo): Promise<number> {
-  const io = terminalSafeIo(given);
-  const args = parseArgs(argv, SPEC);
-  if (args.flags.has('help')) {
-    io.stdout(`${SIMULATE_USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (args.positionals.length > 1)
-    throw new UsageError('simulate takes one TOKEN (quote it, or use - for stdin)');
+/**
+ * The request and options every command that simulates reads the same way (simulate, event): --route, --config,
+ * --authorizer, TOKEN or "-", --now, --stage-var, --context-var, --jwks. One reading, one set of messages.
+ */
+export async function simulationFromArgs(
+  args: ReturnType<typeof parseArgs>,
+  io: CliIo,
+): Promise<{ request: SimulationRequest; options: SimulationOptions; now: number }> {
   const routeText = optionValue(args, 'route');
   if (routeText === undefined) throw new UsageError('--route "METHOD /path" is required');
   const line = parseRequestLine(routeText);
   if (!line.ok) throw new UsageError(`--route ${line.message}`);
-  const cachedFrom = optionValue(args, 'cached-from');
-  if (cachedFrom !== undefined) {
-    const cached = parseRequestLine(cachedFrom);
-    if (!cached.ok) throw new UsageError(`--cached-from ${cached.message}`);
-  }
   const config = await readConfigOption(optionValue(args, 'config'), io);
   const authorizer = optionValue(args, 'authorizer');
   if (
@@ -202,23 +201,40 @@ export async function runSimulate(argv: string[], given: CliIo): Promise<number>
       `--authorizer ${authorizer} is not in ${config.file} (known: ${known.length ? known.join(', ') : 'none'})`,
     );
   }
-  const whatIf = whatIfFromArgs(args);
   const positional = args.positionals[0];
   const token = positional === undefined ? undefined : positional === '-' ? await io.readStdin() : positional;
   const now = numberOption(args, 'now', -1e10, 1e12) ?? io.nowMs() / 1000;
-  const request: Parameters<typeof simulate>[0] = { config, route: routeText };
+  const request: SimulationRequest = { config, route: routeText };
   if (token !== undefined) request.token = token;
   if (authorizer !== undefined) request.authorizer = authorizer;
-  if (whatIf) request.whatIf = whatIf;
-  if (cachedFrom !== undefined) request.cachedFrom = cachedFrom;
   const stageVariables = namedValues(args, 'stage-var');
   if (stageVariables) request.stageVariables = stageVariables;
   const contextValues = namedValues(args, 'context-var');
   if (contextValues) request.contextValues = contextValues;
   const jwks = optionValue(args, 'jwks');
-  const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {
-    keys: io.keys,
-  });
+  return { request, options: jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, now };
+}
+
+/** Run `authdbg simulate`. */
+export async function runSimulate(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafeIo(given);
+  const args = parseArgs(argv, SPEC);
+  if (args.flags.has('help')) {
+    io.stdout(`${SIMULATE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (args.positionals.length > 1)
+    throw new UsageError('simulate takes one TOKEN (quote it, or use - for stdin)');
+  const cachedFrom = optionValue(args, 'cached-from');
+  if (cachedFrom !== undefined) {
+    const cached = parseRequestLine(cachedFrom);
+    if (!cached.ok) throw new UsageError(`--cached-from ${cached.message}`);
+  }
+  const { request, options } = await simulationFromArgs(args, io);
+  const whatIf = whatIfFromArgs(args);
+  if (whatIf) request.whatIf = whatIf;
+  if (cachedFrom !== undefined) request.cachedFrom = cachedFrom;
+  const result = await simulate(request, options, { keys: io.keys });
   if (args.flags.has('json')) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else io.stdout(`${renderSimulation(result)}\n`);
   return result.decision === 'allow' ? EXIT.ok : EXIT.rejected;
