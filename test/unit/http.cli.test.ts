@@ -2,15 +2,15 @@
 // environments from http-client.env.json, .env, --base-url, exit statuses, and no token printed whole.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runHttp } from '../../src/cli/httpCommand.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';
 import { NOW, POOL, startHarness } from '../fixtures/simulate/harness.ts';
+import { capturedIo } from '../support/capturedIo.ts';
+import type { CapturedIo } from '../support/capturedIo.ts';
 
 let h: Harness;
 let dir: string;
@@ -19,19 +19,8 @@ let httpPath: string;
 let idToken: string;
 let accessToken: string;
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => Promise.resolve(''),
-    readFileBytes: (p) => readFile(p),
-    nowMs: () => NOW * 1000,
-    keys: h.keys,
-  };
+function io(): CapturedIo {
+  return capturedIo({ keys: h.keys, nowMs: NOW * 1000 });
 }
 
 before(async () => {

@@ -2,17 +2,17 @@
 // disagree with a configuration, JSON/SARIF shapes, --fail-on, and no whole token in any output.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { CliIo } from '../../src/cli/io.ts';
 import { runScan } from '../../src/cli/scanCommand.ts';
 import { TokenTable } from '../../src/core/scan/scanner.ts';
 import { listScanInputs, scanInputs } from '../../src/core/scan/sources.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';
 import { NOW, POOL, startHarness } from '../fixtures/simulate/harness.ts';
+import { capturedIo } from '../support/capturedIo.ts';
+import type { CapturedIo } from '../support/capturedIo.ts';
 
 let h: Harness;
 let dir: string;
@@ -44,19 +44,8 @@ interface Row {
   }[];
 }
 
-function io(stdin = ''): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => Promise.resolve(stdin),
-    readFileBytes: (p) => readFile(p),
-    nowMs: () => NOW * 1000,
-    keys: h.keys,
-  };
+function io(stdin = ''): CapturedIo {
+  return capturedIo({ keys: h.keys, nowMs: NOW * 1000, stdin });
 }
 
 async function scanJson(

@@ -1,33 +1,22 @@
 // `authdbg simulate` in-process: exit statuses, the human card, --json, what-if flags, usage errors.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { runSimulate } from '../../src/cli/simulateCommand.ts';
 import type { Harness } from '../fixtures/simulate/harness.ts';
 import { NOW, POOL, startHarness } from '../fixtures/simulate/harness.ts';
+import { capturedIo } from '../support/capturedIo.ts';
+import type { CapturedIo } from '../support/capturedIo.ts';
 
 let h: Harness;
 let dir: string;
 let configPath: string;
 
-function io(stdin = ''): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readStdin: () => Promise.resolve(stdin),
-    readFileBytes: (p) => readFile(p),
-    nowMs: () => NOW * 1000,
-    keys: h.keys,
-  };
+function io(stdin = ''): CapturedIo {
+  return capturedIo({ keys: h.keys, nowMs: NOW * 1000, stdin });
 }
 
 before(async () => {
