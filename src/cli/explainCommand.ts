@@ -3,7 +3,7 @@
 import { explainExchange, parseExchange } from '../core/explain/response.ts';
 import type { ExplainContext, ResponseExplanation } from '../core/explain/response.ts';
 import { simulationReason } from '../core/explain/verdict.ts';
-import { redactText, redactToken } from '../core/redact.ts';
+import { redactText, tokenHash } from '../core/redact.ts';
 import { matchRoute, parseRequestLine } from '../core/simulate/routeMatch.ts';
 import type { SimConfig } from '../core/config/model.ts';
 import { simulate } from '../core/simulate/simulate.ts';
@@ -172,7 +172,7 @@ export async function runExplain(argv: string[], given: CliIo): Promise<number> 
       if (token !== undefined) context.simulation = result;
       if (!args.flags.has('json') && token !== undefined)
         io.stderr(
-          `simulated ${redactText(route).slice(0, 200)} with ${redactToken(token)}: ${result.decision} ${result.status} (${simulationReason(result).reason})\n`,
+          `simulated ${redactText(route).slice(0, 200)} with token ${tokenHash(token.trim())}: ${result.decision} ${result.status} (${simulationReason(result).reason})\n`,
         );
     }
     explanations.push(explainExchange(exchange, context));

@@ -8,9 +8,9 @@ export function redactToken(text: string): string {
   return tokenHash(text);
 }
 
-/** A short, stable fingerprint safe to log. */
-function tokenHash(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+/** A short, stable fingerprint safe to log and print: sha256 of the token's bytes, 12 hex digits. */
+export function tokenHash(token: string | Uint8Array): string {
+  return `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
 }
 
 /**

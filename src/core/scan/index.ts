@@ -16,7 +16,7 @@
 //             workerScript, stdin, onProgress}) -> ScanTotals; .gz streamed through node:zlib.
 // report.ts   TokenVerifier (verifies each distinct token once, as the scan finds it), buildScanReport,
 //             ScanReport / ScanTokenRow / ScanRequest, scanReportJson (the --json shape), scanReportSarif,
-//             rowMatches (--fail-on), tokenHash.
+//             rowMatches (--fail-on); the token fingerprint is core/redact.ts tokenHash.
 // scanWorker.ts  the worker-thread entry (bundled as dist/scanWorker.js).
 export { MAX_CANDIDATE_BYTES, findCandidates, findTokensInText, signatureKey } from './finder.ts';
 export type { ByteCandidate, CandidateShape, KnownTokens, TextToken } from './finder.ts';

@@ -2,13 +2,12 @@
 // options as `inspect`), with its count and first/last place, expiry at `now`, a verdict, and whether it is
 // live (a leak). HAR occurrences carry their request; with a configuration each request is simulated and the
 // recorded status compared. Rows never hold the token: a short hash and the redacted form only.
-import { createHash } from 'node:crypto';
 import { parseExecuteApiHost } from '../awsIdentifiers.ts';
 import type { SimConfig } from '../config/model.ts';
 import { decodeToken } from '../decode.ts';
 import { tokenVerdict } from '../explain/verdict.ts';
 import type { VerifyDeps } from '../keys/types.ts';
-import { redactText, redactToken } from '../redact.ts';
+import { redactText, redactToken, tokenHash } from '../redact.ts';
 import { simulate } from '../simulate/simulate.ts';
 import type { UserKeyUrls } from '../simulate/result.ts';
 import type { DecodeResult, JsonObject, JsonValue, TokenKind, TokenReport, VerifyOptions } from '../types.ts';
@@ -167,11 +166,6 @@ function decodeEntry(entry: TokenEntry): DecodeResult {
   decoded.token.signingInput = text.slice(0, lastDot);
   decoded.token.signatureSegment = text.slice(lastDot + 1);
   return decoded;
-}
-
-/** sha256 of the token bytes, 12 hex digits: stable across runs, safe to print. */
-export function tokenHash(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 }
 
 /** Build the report once the scan is done (verification has mostly happened during it). */
