@@ -22,7 +22,6 @@ interface Transports {
 // node:http, node:https (with tls and net) and node:dns cost milliseconds to load; an editor activating the
 // extension must not pay for them before the first key fetch.
 let transports: Promise<Transports> | undefined;
-let loadedDns: typeof dns | undefined;
 
 function loadTransports(): Promise<Transports> {
   return (transports ??= Promise.all([
@@ -31,7 +30,6 @@ function loadTransports(): Promise<Transports> {
     import('node:dns'),
     import('node:tls'),
   ]).then(([httpModule, httpsModule, dnsModule, tlsModule]) => {
-    loadedDns = dnsModule;
     return { http: httpModule, https: httpsModule, dns: dnsModule, tls: tlsModule };
   }));
 }
@@ -182,7 +180,7 @@ function attempt(a: Attempt): Promise<HttpResponse> {
     }
     if (a.options.ca !== undefined) requestOptions.ca = a.options.ca;
     // Plain http is only allowed because the host is loopback; make sure "localhost" really resolves there.
-    if (!isHttps) requestOptions.lookup = loopbackOnlyLookup;
+    if (!isHttps) requestOptions.lookup = loopbackOnlyLookup(a.transports.dns);
 
     const onResponse = (response: http.IncomingMessage): void => {
       res = response;
@@ -351,28 +349,27 @@ function errorCode(err: unknown): string | undefined {
 }
 
 // Plain http is allowed only for loopback; refuse a "localhost" that resolves anywhere else.
-const loopbackOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  if (loadedDns === undefined) {
-    callback(new Error('DNS is not loaded yet'), '', 0);
-    return;
-  }
-  loadedDns.lookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) {
-      callback(err, '', 0);
-      return;
-    }
-    const loopback = addresses.filter((a) =>
-      a.family === 4 ? a.address.startsWith('127.') : a.address === '::1',
-    );
-    const first = loopback[0];
-    if (first === undefined) {
-      const refused = Object.assign(new Error(`${hostname} does not resolve to a loopback address`), {
-        code: 'ENOTLOOPBACK',
-      });
-      callback(refused, '', 0);
-      return;
-    }
-    if (options.all === true) callback(null, loopback);
-    else callback(null, first.address, first.family);
-  });
-};
+/** A `lookup` for plain-http requests that resolves only to loopback addresses (keys and the sign-in API share it). */
+export function loopbackOnlyLookup(dnsModule: typeof dns): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsModule.lookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) {
+        callback(err, '', 0);
+        return;
+      }
+      const loopback = addresses.filter((a) =>
+        a.family === 4 ? a.address.startsWith('127.') : a.address === '::1',
+      );
+      const first = loopback[0];
+      if (first === undefined) {
+        const refused = Object.assign(new Error(`${hostname} does not resolve to a loopback address`), {
+          code: 'ENOTLOOPBACK',
+        });
+        callback(refused, '', 0);
+        return;
+      }
+      if (options.all === true) callback(null, loopback);
+      else callback(null, first.address, first.family);
+    });
+  };
+}

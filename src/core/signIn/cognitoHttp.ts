@@ -2,6 +2,7 @@
 // deadline, a response cap. Unlike the key fetcher it reads 4xx bodies (Cognito's errors are JSON on 400).
 import type * as http from 'node:http';
 import type * as https from 'node:https';
+import { loopbackOnlyLookup } from '../keys/httpGet.ts';
 import { isLoopbackHostname } from '../keys/keyUrls.ts';
 import { proxyFor, tunnelAgent } from '../keys/proxy.ts';
 import type { ProxyEnv } from '../keys/proxy.ts';
@@ -140,17 +141,7 @@ export function createJsonPost(options: JsonPostOptions = {}): JsonPost {
           () => deadline - Date.now(),
         );
       // Plain http is allowed only because the host is loopback: make sure "localhost" resolves there.
-      if (!isHttps) {
-        requestOptions.lookup = (hostname, lookupOptions, callback) =>
-          dns.lookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-            const loopback = error
-              ? undefined
-              : addresses.find((a) => (a.family === 4 ? a.address.startsWith('127.') : a.address === '::1'));
-            if (!loopback)
-              callback(error ?? new Error(`${hostname} does not resolve to a loopback address`), '', 0);
-            else callback(null, loopback.address, loopback.family);
-          });
-      }
+      if (!isHttps) requestOptions.lookup = loopbackOnlyLookup(dns);
       const onResponse = (response: http.IncomingMessage): void => {
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400) {
