@@ -1,6 +1,6 @@
 // `authdbg explain`: which authorizer step produced this 401/403/500, and, with a token and a configuration,
 // whether the simulation reproduces it. Exit 0 when explained (or reproduced), 1 when nothing matches, 2 usage.
-import { explainExchange, parseExchange } from '../core/explain/response.ts';
+import { explainExchange, parseExchange, requestToken } from '../core/explain/response.ts';
 import type { ExplainContext, ResponseExplanation } from '../core/explain/response.ts';
 import { simulationReason } from '../core/explain/verdict.ts';
 import { redactText, tokenHash } from '../core/redact.ts';
@@ -38,13 +38,6 @@ export const EXPLAIN_USAGE = `usage: authdbg explain [FILE|-] [--config F [--rou
   --timeout-ms N          key fetch timeout (1000..30000, default 5000)
   --json                  machine-readable explanations
 exit status: 0 explained, 1 no step of the catalogue answers like this, 2 usage or input error`;
-
-/** A bearer token from a pasted request's Authorization header. */
-function bearerOf(headers: Record<string, string>): string | undefined {
-  const value = Object.hasOwn(headers, 'authorization') ? headers.authorization : undefined;
-  if (value === undefined) return undefined;
-  return value.toLowerCase().startsWith('bearer ') ? value.slice(7).trim() : value.trim();
-}
 
 /**
  * A pasted REST invoke URL's path starts with the stage ("/prod/orders"); the configured routes do not. The
@@ -158,7 +151,7 @@ export async function runExplain(argv: string[], given: CliIo): Promise<number> 
       }
       if (route === undefined)
         throw new UsageError('--route "METHOD /path" is required: the paste has no request line');
-      const token = tokenArg ?? (exchange.request ? bearerOf(exchange.request.headers) : undefined);
+      const token = tokenArg ?? requestToken(exchange.request);
       const request: Parameters<typeof simulate>[0] = { config, route };
       if (token !== undefined) request.token = token;
       const result = await simulate(request, jwks === undefined ? { now } : { now, keyUrls: { all: jwks } }, {

@@ -85,7 +85,7 @@ export function registerExplainResponse(deps: ExplainDeps): vscode.Disposable[] 
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     const text = (selected !== '' ? selected : await vscode.env.clipboard.readText()).slice(0, MAX_TEXT + 1);
     // The explainer and the simulator live in the lazily loaded core bundle.
-    const { explainExchange, parseExchange, simulate } = await simulatorCore();
+    const { explainExchange, parseExchange, requestToken, simulate } = await simulatorCore();
     const parsed = parseExchange(text);
     if (!parsed.ok) {
       void vscode.window.showInformationMessage(
@@ -114,8 +114,7 @@ export function registerExplainResponse(deps: ExplainDeps): vscode.Disposable[] 
     for (const exchange of parsed.exchanges) {
       const context: ExplainContext = {};
       if (config && exchange.request) {
-        const auth = exchange.request.headers.authorization;
-        const token = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : auth;
+        const token = requestToken(exchange.request);
         const request: Parameters<typeof simulate>[0] = {
           config,
           route: `${exchange.request.method} ${exchange.request.path}`,

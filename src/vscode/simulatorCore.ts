@@ -15,5 +15,5 @@ export {
   createJsonPost,
 } from '../core/signIn/cognitoHttp.ts';
 export { signInTargets } from '../core/signIn/targets.ts';
-export { explainExchange, parseExchange } from '../core/explain/response.ts';
+export { explainExchange, parseExchange, requestToken } from '../core/explain/response.ts';
 export { matchRoute } from '../core/simulate/routeMatch.ts';

@@ -596,6 +596,14 @@ function parseJsonExchange(value: unknown): ExchangeParse {
   };
 }
 
+/** The token a pasted request carried in its Authorization header ("Bearer " stripped), else undefined. */
+export function requestToken(request: ObservedRequest | undefined): string | undefined {
+  const value =
+    request && Object.hasOwn(request.headers, 'authorization') ? request.headers.authorization : undefined;
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.toLowerCase().startsWith('bearer ') ? value.slice(7).trim() : value.trim();
+}
+
 /** Read a pasted response (curl -i / -v output, raw HTTP, a HAR file or entry). Bounded; never throws. */
 export function parseExchange(text: string): ExchangeParse {
   if (text.length > MAX_INPUT_BYTES)
